@@ -1,0 +1,72 @@
+"""The emulator as an ASGI application, for a real server on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+if TYPE_CHECKING:
+    from mocks.emulator import ZoomEmulator
+
+Scope = dict[str, Any]
+
+
+class EmulatorASGI:
+    """Adapts ASGI HTTP calls to :meth:`ZoomEmulator.dispatch` and back.
+
+    The request is rebuilt on the emulator's own base URL whatever Host the client sent, so
+    ``localhost`` and ``127.0.0.1`` reach the same routes.
+    """
+
+    def __init__(self, emulator: ZoomEmulator) -> None:
+        self.emulator = emulator
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        limit = self.emulator.settings.max_body_bytes
+        body = bytearray()
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            if len(body) <= limit:
+                # Past the limit, keep draining but stop storing: one byte over is enough to refuse.
+                body += message.get("body", b"")[: limit + 1 - len(body)]
+            more = message.get("more_body", False)
+        base = httpx.URL(self.emulator.api_base_url)
+        raw_path = scope.get("raw_path") or scope["path"].encode()
+        if scope["query_string"]:
+            raw_path += b"?" + scope["query_string"]
+        url = base.copy_with(raw_path=raw_path)
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
+        request = httpx.Request(scope["method"], url, headers=headers, content=bytes(body))
+        outcome = self.emulator.dispatch(request)
+        if outcome.delay:
+            await asyncio.sleep(outcome.delay)
+        if outcome.drop:
+            # Start an answer and return without finishing it: the server closes the connection
+            # and the client sees a dropped connection.
+            await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1")]})
+            return
+        response = outcome.response
+        assert response is not None
+        raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.multi_items()]
+        await send({"type": "http.response.start", "status": response.status_code, "headers": raw_headers})
+        await send({"type": "http.response.body", "body": response.content})
+
+
+async def _lifespan(receive: Any, send: Any) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

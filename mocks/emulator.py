@@ -1,0 +1,383 @@
+"""The Zoom emulator: one request handler over the state, and the ways to mount it.
+
+``ZoomEmulator.dispatch`` turns an ``httpx.Request`` into an :class:`Outcome`; the mountings only
+interpret the outcome (in-process: advance the clock or raise the client's exception; served:
+sleep or close the connection), so every mounting runs the same code path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import httpx
+
+from mocks import control, oauth, rest, scim
+from mocks.clock import Clock
+from mocks.errors import EmulatorError, OAuthError, ScimError, ZoomAPIError, invalid_token
+from mocks.faults import Fault, Faults
+from mocks.journal import Journal
+from mocks.models import (
+    PROVISIONING_SCOPES,
+    Account,
+    AlreadyExists,
+    App,
+    Invalid,
+    NotFound,
+    ProtectedRole,
+    StateError,
+    Token,
+    ZoomState,
+)
+from mocks.ratelimit import RateLimiter
+from mocks.routing import Call, Reply, Route, Router
+from mocks.settings import EmulatorSettings
+
+ZOOM_TOKEN_BASE = "https://zoom.us"
+ZOOM_API_BASE = "https://api.zoom.us"
+JSON_TYPE = "application/json;charset=UTF-8"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What the Marketplace's App credentials tab shows, plus where to use it."""
+
+    account_id: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    token_url: str = f"{ZOOM_TOKEN_BASE}/oauth/token"
+    api_base_url: str = ZOOM_API_BASE
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "account_id": self.account_id,
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "token_url": self.token_url,
+            "api_base_url": self.api_base_url,
+        }
+
+
+@dataclass
+class Outcome:
+    """What the emulator does with one request."""
+
+    response: httpx.Response | None
+    #: Seconds before the answer arrives (an injected latency).
+    delay: float = 0.0
+    #: Close the connection instead of answering.
+    drop: bool = False
+
+
+@dataclass(frozen=True)
+class _Base:
+    scheme: str
+    host: str
+    port: int | None
+    prefix: str
+
+    @classmethod
+    def parse(cls, url: str) -> _Base:
+        parsed = httpx.URL(url)
+        if parsed.scheme not in ("http", "https") or not parsed.host:
+            raise ValueError(f"not an http(s) base URL: {url!r}")
+        return cls(parsed.scheme, parsed.host, parsed.port, parsed.path.rstrip("/"))
+
+    def relative(self, url: httpx.URL) -> str | None:
+        if url.host != self.host or url.scheme != self.scheme or url.port != self.port:
+            return None
+        path = url.path
+        if self.prefix:
+            if not path.startswith(self.prefix + "/"):
+                return None
+            path = path[len(self.prefix) :]
+        return path
+
+
+class ZoomEmulator:
+    """Zoom's token host and API host in one object: state, control, and the request handler."""
+
+    def __init__(
+        self,
+        *,
+        token_base_url: str = ZOOM_TOKEN_BASE,
+        api_base_url: str = ZOOM_API_BASE,
+        settings: EmulatorSettings | None = None,
+        clock: Clock | None = None,
+        control_routes: bool = True,
+    ) -> None:
+        self.state = ZoomState(clock, settings)
+        self._initial_settings = asdict(self.state.settings)
+        self.faults = Faults()
+        self.journal = Journal(self.state.settings.journal_size)
+        self.rate_limiter = RateLimiter()
+        self._control = control_routes
+        self.set_base_urls(token_base_url, api_base_url)
+
+    # -- configuration --------------------------------------------------------------------
+
+    @property
+    def clock(self) -> Clock:
+        return self.state.clock
+
+    @property
+    def settings(self) -> EmulatorSettings:
+        return self.state.settings
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.token_base_url}/oauth/token"
+
+    def set_base_urls(self, token_base_url: str, api_base_url: str) -> None:
+        """Where the emulator answers; a served emulator points both at its own address."""
+        self.token_base_url = token_base_url.rstrip("/")
+        self.api_base_url = api_base_url.rstrip("/")
+        self._token_base = _Base.parse(self.token_base_url)
+        self._api_base = _Base.parse(self.api_base_url)
+        extra = (control.routes,) if self._control else ()
+        self._token_router = Router(oauth.routes, *extra)
+        self._api_router = Router(scim.routes, rest.routes, *extra)
+
+    def reset(self) -> None:
+        """Forget every account, app, token, user, fault and journal entry; restore the settings."""
+        for name, value in self._initial_settings.items():
+            setattr(self.state.settings, name, value)
+        self.state.reset()
+        self.faults.clear()
+        self.journal.clear()
+        self.rate_limiter.reset()
+
+    # -- scripting helpers ----------------------------------------------------------------
+
+    def ready_account(
+        self,
+        *,
+        plan: str = "Business",
+        sso_enabled: bool = True,
+        domain: str = "example.com",
+        scopes: tuple[str, ...] | list[str] = PROVISIONING_SCOPES,
+        account_id: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        app_name: str = "PingFederate Zoom Provisioner",
+    ) -> Credentials:
+        """An account ready for provisioning and an activated app holding the seven scopes."""
+        account = self.state.create_account(
+            account_id=account_id,
+            plan=plan,
+            sso_enabled=sso_enabled,
+            managed_domains=[domain],
+            owner_email=f"owner@{domain}",
+        )
+        app = self.state.create_app(
+            account.id,
+            app_name,
+            client_id=client_id,
+            client_secret=client_secret,
+            description="Provisions users from PingFederate through SCIM2.",
+            company_name="Example Corp",
+            contact_name="Provisioning Admin",
+            contact_email=f"admin@{domain}",
+            scopes=list(scopes),
+        )
+        if scopes:
+            self.state.activate_app(app.id)
+        return self.credentials(app)
+
+    def credentials(self, app: App) -> Credentials:
+        return Credentials(app.account_id, app.client_id, app.client_secret, self.token_url, self.api_base_url)
+
+    def account_of(self, credentials: Credentials) -> Account:
+        return self.state.account(credentials.account_id)
+
+    def inject(self, **fault: Any) -> Fault:
+        """Add a fault rule (see :class:`mocks.faults.Fault`)."""
+        return self.faults.add(**fault)
+
+    # -- the handler ----------------------------------------------------------------------
+
+    def dispatch(self, request: httpx.Request, *, client_timeout: float | None = None) -> Outcome:
+        """Answer one request. ``client_timeout`` lets an in-process caller see its own timeout."""
+        route, params, allowed = self._match(request)
+        if route is None:
+            response = self._render(request, _no_route(request, allowed))
+            self.journal.record(self.clock.now(), request, response, "unrouted")
+            return Outcome(response)
+        if route.family == "control":
+            return Outcome(self._respond(request, route, params))
+        fault = self.faults.take(route.name, request.method)
+        if fault is None:
+            response = self._respond(request, route, params)
+            self.journal.record(self.clock.now(), request, response, route.name)
+            return Outcome(response)
+        return self._faulted(request, route, params, fault, client_timeout)
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        """In-process answer: latency costs emulator time, timeouts and drops raise like httpx."""
+        timeout = (request.extensions.get("timeout") or {}).get("read")
+        outcome = self.dispatch(request, client_timeout=timeout)
+        if outcome.drop:
+            if timeout is not None and outcome.delay >= timeout:
+                self.clock.advance(timeout)
+                raise httpx.ReadTimeout("The read operation timed out (emulated)", request=request)
+            self.clock.advance(outcome.delay)
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+        self.clock.advance(outcome.delay)
+        assert outcome.response is not None
+        return outcome.response
+
+    def _faulted(
+        self,
+        request: httpx.Request,
+        route: Route,
+        params: dict[str, str],
+        fault: Fault,
+        client_timeout: float | None,
+    ) -> Outcome:
+        now = self.clock.now()
+        if fault.invalidate_tokens:
+            self.state.revoke_all_tokens()
+        times_out = client_timeout is not None and fault.latency >= client_timeout
+        if fault.drop or times_out:
+            response = self._respond(request, route, params) if fault.applied else None
+            note = "dropped" if fault.drop else "timed out"
+            self.journal.record(now, request, response, route.name, f"fault: {note}")
+            return Outcome(None, delay=fault.latency, drop=True)
+        if fault.status is not None:
+            response = self._render(
+                request,
+                Reply(fault.status, fault.response_body(), fault.response_headers(now)),
+            )
+            self.journal.record(now, request, response, route.name, f"fault: status {fault.status}")
+            return Outcome(response, delay=fault.latency)
+        response = self._respond(request, route, params)
+        note = "fault: token invalidation" if fault.invalidate_tokens else f"fault: latency {fault.latency}s"
+        self.journal.record(now, request, response, route.name, note)
+        return Outcome(response, delay=fault.latency)
+
+    def _match(self, request: httpx.Request) -> tuple[Route | None, dict[str, str], list[str]]:
+        allowed: list[str] = []
+        for base, router in ((self._token_base, self._token_router), (self._api_base, self._api_router)):
+            path = base.relative(request.url)
+            if path is None:
+                continue
+            route, params, methods = router.match(request.method, path)
+            if route is not None:
+                return route, params, []
+            allowed += methods
+        return None, {}, allowed
+
+    def _respond(self, request: httpx.Request, route: Route, params: dict[str, str]) -> httpx.Response:
+        call = Call(request, self.state, params, route.family, self.api_base_url, emulator=self)
+        headers: dict[str, str] = {}
+        try:
+            if len(request.content) > self.settings.max_body_bytes:
+                raise _too_large(route)
+            if route.scopes:
+                call.token = self._authorize(request, route)
+                account = call.account
+                if route.label and self.settings.rate_limits:
+                    headers = self.rate_limiter.take(account.id, account.plan, route.label, self.clock.now())
+                if route.family == "scim" and self.settings.enforce_scim_prerequisites:
+                    _check_scim_prerequisites(account)
+            with self.state.lock:
+                reply = route.handler(call)
+        except EmulatorError as error:
+            reply = Reply(error.status, error.body(), {**headers, **error.headers()})
+        except StateError as error:
+            translated = _translate(route, error)
+            reply = Reply(translated.status, translated.body(), headers)
+        else:
+            reply.headers = {**headers, **reply.headers}
+        return self._render(request, reply)
+
+    def _authorize(self, request: httpx.Request, route: Route) -> Token:
+        if "access_token" in request.url.params:
+            raise invalid_token("Invalid access token, this access token is not supported as query parameter string.")
+        scheme, _, value = request.headers.get("authorization", "").partition(" ")
+        token = self.state.tokens.get(value.strip()) if scheme.lower() == "bearer" else None
+        if token is None or token.revoked:
+            raise invalid_token()
+        if token.expires_at <= self.clock.now():
+            raise invalid_token("Access token is expired.")
+        if token.scopes.isdisjoint(route.scopes):
+            wanted = ", ".join(route.granular or sorted(route.scopes))
+            raise ZoomAPIError(400, 4711, f"Invalid access token, does not contain scopes:[{wanted}].")
+        return token
+
+    def _render(self, request: httpx.Request, reply: Reply) -> httpx.Response:
+        headers = {"x-zm-trackingid": f"v=2.0;clid=us02;rid=WEB_{os.urandom(16).hex()}", **reply.headers}
+        if reply.body is None:
+            return httpx.Response(reply.status, headers=headers, request=request)
+        headers["Content-Type"] = JSON_TYPE
+        content = json.dumps(reply.body, ensure_ascii=False, separators=(",", ":")).encode()
+        return httpx.Response(reply.status, headers=headers, content=content, request=request)
+
+    # -- mountings ------------------------------------------------------------------------
+
+    def transport(self) -> httpx.MockTransport:
+        """An httpx transport for sync and async clients alike; nothing is patched."""
+        return httpx.MockTransport(self.handle)
+
+    @contextmanager
+    def mock(self, *, assert_all_called: bool = False) -> Iterator[Any]:
+        """Patch httpx with respx so that every client reaching Zoom's hosts reaches the emulator.
+
+        Yields the respx router; hosts other than the emulator's are refused, as respx does.
+        """
+        import respx
+
+        with respx.mock(assert_all_called=assert_all_called) as router:
+            router.route(url__startswith=self.token_base_url).mock(side_effect=self.handle)
+            if self.api_base_url != self.token_base_url:
+                router.route(url__startswith=self.api_base_url).mock(side_effect=self.handle)
+            yield router
+
+    def asgi_app(self) -> Any:
+        from mocks.asgi import EmulatorASGI
+
+        return EmulatorASGI(self)
+
+
+def _no_route(request: httpx.Request, allowed: list[str]) -> Reply:
+    if allowed:
+        # [I] Zoom's gateway answer to a wrong method is not captured.
+        return Reply(405, {"code": 405, "message": "Method Not Allowed"}, {"Allow": ", ".join(sorted(set(allowed)))})
+    if "/scim2/" in request.url.path:
+        return Reply(404, ScimError(404, "Resource not found.").body())
+    return Reply(404, {"code": 404, "message": "Not Found"})
+
+
+def _too_large(route: Route) -> EmulatorError:
+    if route.family == "scim":
+        return ScimError(413, "The request body is too large.", "tooMany")
+    if route.family == "oauth":
+        return OAuthError("invalid_request", "The request body is too large.", 413)
+    return ZoomAPIError(413, 300, "The request body is too large.")
+
+
+def _check_scim_prerequisites(account: Account) -> None:
+    if not account.sso_enabled:
+        raise ScimError(400, "Account has not enabled Single Sign-On.")
+    if not account.scim_ready:
+        # [I] Zoom requires a Business or Education plan; the refusal's wording is not captured.
+        raise ScimError(
+            403, f"SCIM2 API is not available on the {account.plan} plan; a Business or Education plan is required."
+        )
+
+
+def _translate(route: Route, error: StateError) -> EmulatorError:
+    """A state refusal the handler left untranslated, in the route family's wire shape."""
+    if route.family == "scim":
+        status = {NotFound: 404, AlreadyExists: 409}.get(type(error), 400)
+        return ScimError(status, str(error))
+    if route.family == "rest":
+        return rest.translate(error) or ZoomAPIError(400, 300, str(error))
+    if route.family == "control":
+        status = {NotFound: 404, AlreadyExists: 409, ProtectedRole: 409, Invalid: 400}.get(type(error), 400)
+        return ZoomAPIError(status, status, str(error))
+    return OAuthError("invalid_request", str(error))

@@ -1,0 +1,124 @@
+"""Faults injected into the emulator's answers: error statuses, latency, drops, 429 bursts."""
+
+from __future__ import annotations
+
+import fnmatch
+import threading
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from mocks.ratelimit import PER_SECOND_MESSAGE
+
+#: Default bodies per injected status, in Zoom's REST shape.
+_DEFAULT_BODIES: dict[int, dict[str, Any]] = {
+    429: {"code": 429, "message": PER_SECOND_MESSAGE},
+    500: {"code": 500, "message": "Internal server error."},
+    502: {"code": 502, "message": "Bad Gateway"},
+    503: {"code": 503, "message": "Service Unavailable"},
+    504: {"code": 504, "message": "Gateway Timeout"},
+}
+
+
+@dataclass
+class Fault:
+    """One rule: which calls it hits, and what happens to them.
+
+    ``route`` is a route name or a glob over route names (``scim.users.*``, ``*``). A fault with
+    ``status`` answers that status instead of the real handler; ``latency`` delays the answer (a
+    client whose read timeout is shorter times out); ``drop`` closes the connection without an
+    answer. ``applied`` says whether the call takes effect before a timeout or drop, which is the
+    ambiguous failure a client must not turn into a duplicate.
+    """
+
+    route: str = "*"
+    method: str | None = None
+    status: int | None = None
+    body: dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    latency: float = 0.0
+    drop: bool = False
+    applied: bool = False
+    #: With status 429: a ``Retry-After`` of this many seconds, in the chosen form.
+    retry_after: float | None = None
+    retry_after_form: Literal["seconds", "date"] = "seconds"
+    #: Revoke every live token before the call is handled (the call then gets a 401 code 124).
+    invalidate_tokens: bool = False
+    #: How many matching calls the fault hits; ``None`` means every one until cleared.
+    times: int | None = 1
+    #: Matching calls to let through before the fault starts hitting.
+    after: int = 0
+
+    def __post_init__(self) -> None:
+        if self.status is not None and not 400 <= self.status <= 599:
+            raise ValueError("an injected status must be 4xx or 5xx")
+        if self.latency < 0 or self.after < 0 or (self.times is not None and self.times < 1):
+            raise ValueError("latency and after must be >= 0, times >= 1")
+        if self.retry_after_form not in ("seconds", "date"):
+            raise ValueError("retry_after_form is 'seconds' or 'date'")
+
+    def matches(self, route: str, method: str) -> bool:
+        if self.method and self.method.upper() != method:
+            return False
+        return fnmatch.fnmatchcase(route, self.route)
+
+    def response_body(self) -> dict[str, Any] | None:
+        if self.status is None:
+            return None
+        return (
+            self.body
+            if self.body is not None
+            else _DEFAULT_BODIES.get(self.status, {"code": self.status, "message": "Injected fault."})
+        )
+
+    def response_headers(self, now: float) -> dict[str, str]:
+        headers = dict(self.headers)
+        if self.status == 429 and self.retry_after is not None:
+            if self.retry_after_form == "date":
+                at = datetime.fromtimestamp(now, UTC) + timedelta(seconds=self.retry_after)
+                headers["Retry-After"] = at.strftime("%Y-%m-%dT%H:%M:%SZ")
+            else:
+                headers["Retry-After"] = str(int(self.retry_after))
+        return headers
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Faults:
+    """The active fault rules, first match wins."""
+
+    def __init__(self) -> None:
+        self._rules: list[Fault] = []
+        self._lock = threading.Lock()
+
+    def add(self, fault: Fault | None = None, **kwargs: Any) -> Fault:
+        fault = fault or Fault(**kwargs)
+        with self._lock:
+            self._rules.append(fault)
+        return fault
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rules.clear()
+
+    def rules(self) -> list[Fault]:
+        with self._lock:
+            return list(self._rules)
+
+    def take(self, route: str, method: str) -> Fault | None:
+        if not self._rules:
+            return None
+        with self._lock:
+            for fault in self._rules:
+                if not fault.matches(route, method):
+                    continue
+                if fault.after:
+                    fault.after -= 1
+                    continue
+                if fault.times is not None:
+                    fault.times -= 1
+                    if fault.times == 0:
+                        self._rules.remove(fault)
+                return fault
+        return None

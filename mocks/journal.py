@@ -1,0 +1,122 @@
+"""The request journal: what was asked and answered, with every secret redacted on the way in."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import deque
+from dataclasses import asdict, dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import httpx
+
+REDACTED = "[REDACTED]"
+#: Body and query fields that carry secrets on Zoom's wire.
+SECRET_FIELDS = frozenset({"access_token", "client_secret", "token", "refresh_token", "password"})
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+_BEARER = re.compile(r"\b(eyJ[A-Za-z0-9_\-.]{8,})")
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    time: float
+    method: str
+    url: str
+    request_headers: dict[str, str]
+    request_body: str
+    status: int
+    response_headers: dict[str, str]
+    response_body: str
+    route: str
+    #: What the emulator did besides answering: an injected fault, a dropped connection...
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Journal:
+    """A bounded, thread-safe list of redacted exchanges."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._entries: deque[JournalEntry] = deque(maxlen=size)
+        self._lock = threading.Lock()
+
+    def record(
+        self,
+        now: float,
+        request: httpx.Request,
+        response: httpx.Response | None,
+        route: str,
+        note: str = "",
+    ) -> None:
+        entry = JournalEntry(
+            time=now,
+            method=request.method,
+            url=redact_url(str(request.url)),
+            request_headers=redact_headers(request.headers),
+            request_body=redact_body(request.content, request.headers.get("content-type", "")),
+            status=response.status_code if response is not None else 0,
+            response_headers=redact_headers(response.headers) if response is not None else {},
+            response_body=(
+                redact_body(response.content, response.headers.get("content-type", "")) if response is not None else ""
+            ),
+            route=route,
+            note=note,
+        )
+        with self._lock:
+            self._entries.append(entry)
+
+    def entries(self) -> list[JournalEntry]:
+        with self._lock:
+            return list(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def redact_headers(headers: httpx.Headers) -> dict[str, str]:
+    redacted = {}
+    for name, value in headers.multi_items():
+        if name.lower() in SECRET_HEADERS:
+            scheme, _, _ = value.partition(" ")
+            value = f"{scheme} {REDACTED}" if scheme and scheme != value else REDACTED
+        redacted[name] = value
+    return redacted
+
+
+def redact_url(url: str) -> str:
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    query = [(k, REDACTED if k.lower() in SECRET_FIELDS else v) for k, v in parse_qsl(parts.query, True)]
+    return urlunsplit(parts._replace(query=urlencode(query, safe="[]:")))
+
+
+def redact_body(content: bytes, content_type: str) -> str:
+    if not content:
+        return ""
+    text = content.decode("utf-8", errors="replace")
+    if "json" in content_type or text[:1] in "{[":
+        try:
+            return json.dumps(_redact_value(json.loads(text)), ensure_ascii=False)
+        except ValueError:
+            pass
+    if "x-www-form-urlencoded" in content_type:
+        pairs = parse_qsl(text, keep_blank_values=True)
+        return urlencode([(k, REDACTED if k.lower() in SECRET_FIELDS else v) for k, v in pairs])
+    return _BEARER.sub(REDACTED, text)
+
+
+def _redact_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: REDACTED if k.lower() in SECRET_FIELDS else _redact_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_value(v) for v in value]
+    return value

@@ -1,0 +1,29 @@
+"""pytest fixtures for the Zoom emulator (usable alone: ``pytest_plugins = ["mocks.pytest_plugin"]``).
+
+- ``zoom_emulator``: a fresh emulator answering for ``zoom.us`` and ``api.zoom.us`` through respx,
+  so any httpx client, sync or async, reaches it without configuration.
+- ``zoom_emulator_server``: one emulator served on a free loopback port for the session; reset it
+  (``zoom_emulator_server.emulator.reset()``) where a test needs a clean slate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from mocks.emulator import ZoomEmulator
+from mocks.server import ServedEmulator
+
+
+@pytest.fixture
+def zoom_emulator() -> Iterator[ZoomEmulator]:
+    emulator = ZoomEmulator()
+    with emulator.mock():
+        yield emulator
+
+
+@pytest.fixture(scope="session")
+def zoom_emulator_server() -> Iterator[ServedEmulator]:
+    with ServedEmulator() as served:
+        yield served

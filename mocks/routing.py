@@ -1,0 +1,164 @@
+"""Routes of the emulator: which handler answers which method and path, and what it needs.
+
+Each handler module declares its routes with :func:`route` into its own :class:`Routes` table;
+the emulator joins the tables. A route carries its rate-limit label and the classic and granular
+scopes that Zoom accepts for it (reference §2.3), so that checks live in one place.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import httpx
+
+from mocks.errors import EmulatorError, ScimError, ZoomAPIError
+from mocks.models import Account, Token, ZoomState
+from mocks.settings import EmulatorSettings
+
+Family = Literal["oauth", "scim", "rest", "control"]
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Call:
+    """One request as a handler sees it."""
+
+    request: httpx.Request
+    state: ZoomState
+    params: dict[str, str]
+    family: Family
+    api_base: str
+    token: Token | None = None
+    #: The emulator itself, for the control routes (clock, faults, journal).
+    emulator: Any = None
+    _body: Any = field(default=None, init=False)
+    _parsed: bool = field(default=False, init=False)
+
+    @property
+    def query(self) -> httpx.QueryParams:
+        return self.request.url.params
+
+    @property
+    def settings(self) -> EmulatorSettings:
+        return self.state.settings
+
+    @property
+    def account(self) -> Account:
+        assert self.token is not None, "route declared without a token"
+        return self.state.account(self.token.account_id)
+
+    def json(self, *, required: bool = True) -> Any:
+        """The body as JSON, or the family's 400 when it is not a JSON document."""
+        if not self._parsed:
+            self._body = self._parse()
+            self._parsed = True
+        if self._body is None and required:
+            raise _bad_body(self.family, "The request JSON must not be empty.")
+        return self._body
+
+    def json_object(self) -> dict[str, Any]:
+        body = self.json()
+        if not isinstance(body, dict):
+            raise _bad_body(self.family, "The request body must be a JSON object.")
+        return body
+
+    def _parse(self) -> Any:
+        content = self.request.content
+        if not content.strip():
+            return None
+        content_type = self.request.headers.get("content-type", "application/json").lower()
+        if "json" not in content_type:
+            raise _bad_body(self.family, "The request body must be in JSON format.")
+        try:
+            return json.loads(content)
+        except (ValueError, UnicodeDecodeError):
+            raise _bad_body(self.family, "The request body must be in JSON format.") from None
+
+
+def _bad_body(family: Family, detail: str) -> EmulatorError:
+    if family == "scim":
+        return ScimError(400, detail, "invalidSyntax")
+    # Zoom's REST wording for any body that is not a JSON object (reference §4).
+    return ZoomAPIError(400, 300, "Request Body should be a valid JSON object.")
+
+
+Handler = Callable[[Call], Reply]
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    method: str
+    template: str
+    pattern: re.Pattern[str]
+    handler: Handler
+    family: Family
+    #: Rate-limit label; ``None`` for routes Zoom does not rate-limit (token host, control).
+    label: str | None = None
+    #: Scopes that admit a token (any one suffices); empty means no bearer token is needed.
+    scopes: frozenset[str] = frozenset()
+    #: The granular names, listed in a 4711 answer.
+    granular: tuple[str, ...] = ()
+
+
+class Routes:
+    def __init__(self, family: Family) -> None:
+        self.family = family
+        self.table: list[Route] = []
+
+    def route(
+        self,
+        method: str,
+        template: str,
+        name: str,
+        *,
+        label: str | None = None,
+        classic: tuple[str, ...] = (),
+        granular: tuple[str, ...] = (),
+    ) -> Callable[[Handler], Handler]:
+        regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template)
+
+        def register(handler: Handler) -> Handler:
+            self.table.append(
+                Route(
+                    name=name,
+                    method=method,
+                    template=template,
+                    pattern=re.compile(f"^{regex}/?$"),
+                    handler=handler,
+                    family=self.family,
+                    label=label,
+                    scopes=frozenset(classic + granular),
+                    granular=granular,
+                )
+            )
+            return handler
+
+        return register
+
+
+class Router:
+    def __init__(self, *tables: Routes) -> None:
+        self.routes = [route for table in tables for route in table.table]
+
+    def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], list[str]]:
+        """The route for a call, its path parameters, and the methods the path allows."""
+        allowed: list[str] = []
+        for route in self.routes:
+            found = route.pattern.match(path)
+            if found is None:
+                continue
+            if route.method == method:
+                return route, found.groupdict(), allowed
+            allowed.append(route.method)
+        return None, {}, allowed

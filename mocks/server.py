@@ -1,0 +1,120 @@
+"""Serving the emulator on a real socket: in the foreground (``zoom-harness serve``) or on a
+background thread for a test session (:class:`ServedEmulator`)."""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import logging
+import socket
+import threading
+from collections.abc import Iterator
+from types import TracebackType
+
+import uvicorn
+
+from mocks.emulator import ZoomEmulator
+
+LOOPBACK_HOSTS = frozenset({"localhost"})
+
+
+class _QuietDrops(logging.Filter):
+    """An injected dropped connection is the point of the fault; uvicorn need not report it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "returned without completing response" not in record.getMessage()
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket; port 0 picks a free one."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted connections inherit it: without it, the body written after the headers waits
+    # for the client's delayed ACK (~40 ms a response on a keep-alive connection).
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.listen(2048)
+    return sock
+
+
+def base_url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _server(emulator: ZoomEmulator, log_level: str) -> uvicorn.Server:
+    logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
+    config = uvicorn.Config(
+        emulator.asgi_app(),
+        log_level=log_level,
+        access_log=False,
+        lifespan="off",
+        timeout_keep_alive=30,
+        backlog=2048,
+    )
+    return uvicorn.Server(config)
+
+
+def serve_forever(emulator: ZoomEmulator, sock: socket.socket, *, log_level: str = "warning") -> None:
+    """Serve until interrupted; the emulator answers on the socket's address."""
+    url = base_url(sock)
+    emulator.set_base_urls(url, url)
+    _server(emulator, log_level).run(sockets=[sock])
+
+
+class ServedEmulator:
+    """The emulator on a free loopback port, on a background thread, for as long as the block.
+
+    ``with ServedEmulator() as served: served.url``
+    """
+
+    def __init__(self, emulator: ZoomEmulator | None = None, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        if not is_loopback(host):
+            raise ValueError(f"ServedEmulator binds to loopback only, not {host}")
+        self.emulator = emulator or ZoomEmulator()
+        self._sock = bind(host, port)
+        self.url = base_url(self._sock)
+        self.emulator.set_base_urls(self.url, self.url)
+        self._server = _server(self.emulator, "warning")
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
+
+    def start(self) -> ServedEmulator:
+        self._thread.start()
+        while not self._server.started:
+            if not self._thread.is_alive():
+                raise RuntimeError("the emulator server did not start")
+            self._thread.join(0.01)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        if self._thread.is_alive():
+            self._thread.join(10)
+        with contextlib.suppress(OSError):
+            self._sock.close()
+
+    def __enter__(self) -> ServedEmulator:
+        return self.start()
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()
+
+
+@contextlib.contextmanager
+def served(emulator: ZoomEmulator | None = None) -> Iterator[ServedEmulator]:
+    with ServedEmulator(emulator) as running:
+        yield running

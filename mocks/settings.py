@@ -1,0 +1,40 @@
+"""Switches for the behaviours the reference leaves open or that tests want to change.
+
+Every field marked [I] is an inference from ``zoom-api.md``: the default is the documented
+inference, and the switch lets a run model the other reading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class EmulatorSettings:
+    #: Seconds a token lives; Zoom documents 3600, and 3599 is also seen on the wire.
+    token_ttl: int = 3600
+    #: [I] Before Sep 2023 a new token invalidated the app's earlier ones; now several live at once.
+    legacy_single_token: bool = False
+    #: [I] Largest SCIM ``count``; undocumented, a public client pages by 100.
+    scim_max_count: int = 100
+    #: SCIM default page size when ``count`` is absent [I].
+    scim_default_count: int = 100
+    #: Largest REST ``page_size`` (300 historically documented).
+    rest_max_page_size: int = 300
+    #: REST ``next_page_token`` lifetime in seconds (documented: 15 minutes).
+    next_page_token_ttl: int = 900
+    #: Per-account rate limits by label and plan; off makes every call free.
+    rate_limits: bool = True
+    #: SSO enabled and a plan with SCIM (Business, Education, Enterprise) before any SCIM call.
+    enforce_scim_prerequisites: bool = True
+    #: [I] Zoom releases the licence on deactivation; whether activation alone restores it is
+    #: unknown (the connector restores it itself since 1.2), so by default it does not.
+    restore_licence_on_activate: bool = False
+    #: [I] Refuse unknown top-level fields in request bodies with a 400 instead of ignoring them.
+    strict_unknown_fields: bool = True
+    #: [I] Zoom holds one Roles value; more than one in a SCIM body is refused rather than cut.
+    single_role: bool = True
+    #: [I] Largest request body accepted (Zoom documents 100,000 characters for group PATCH).
+    max_body_bytes: int = 1_000_000
+    #: Entries kept in the request journal (oldest dropped first).
+    journal_size: int = 10_000

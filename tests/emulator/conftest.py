@@ -1,0 +1,80 @@
+"""Every emulator test runs through each mounting: httpx transport, respx, and a real server."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from mocks import Credentials, ZoomEmulator
+from mocks.server import ServedEmulator
+
+CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+
+
+@dataclass
+class Zoom:
+    """A client wired to the emulator by one mounting, with a ready account."""
+
+    emulator: ZoomEmulator
+    http: httpx.Client
+    credentials: Credentials
+    mounting: str
+
+    @property
+    def api(self) -> str:
+        return self.emulator.api_base_url
+
+    def token_response(self, credentials: Credentials | None = None, **params: Any) -> httpx.Response:
+        creds = credentials or self.credentials
+        query = {"grant_type": "account_credentials", "account_id": creds.account_id, **params}
+        return self.http.post(self.emulator.token_url, params=query, auth=(creds.client_id, creds.client_secret))
+
+    def token(self, credentials: Credentials | None = None) -> str:
+        response = self.token_response(credentials)
+        assert response.status_code == 200, response.text
+        return response.json()["access_token"]
+
+    def call(self, method: str, path: str, *, token: str | None = None, **kwargs: Any) -> httpx.Response:
+        headers = kwargs.pop("headers", {})
+        headers.setdefault("Authorization", f"Bearer {token or self.token()}")
+        return self.http.request(method, f"{self.api}{path}", headers=headers, **kwargs)
+
+    def create_user(self, user_name: str, token: str | None = None, **attributes: Any) -> dict[str, Any]:
+        body = {"schemas": [CORE_USER], "userName": user_name, **attributes}
+        response = self.call("POST", "/scim2/Users", token=token, json=body)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+
+@pytest.fixture(scope="session")
+def served_emulator() -> Iterator[ServedEmulator]:
+    with ServedEmulator() as served:
+        yield served
+
+
+@pytest.fixture(params=["transport", "respx", "served"])
+def zoom(request: pytest.FixtureRequest) -> Iterator[Zoom]:
+    mounting = request.param
+    if mounting == "served":
+        served: ServedEmulator = request.getfixturevalue("served_emulator")
+        emulator = served.emulator
+        emulator.reset()
+        emulator.clock.unfreeze()
+        # Without TCP_NODELAY a request body waits ~40 ms for the delayed ACK of its headers.
+        transport = httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
+        with httpx.Client(timeout=10, transport=transport) as http:
+            yield Zoom(emulator, http, emulator.ready_account(), mounting)
+        return
+    emulator = ZoomEmulator()
+    credentials = emulator.ready_account()
+    if mounting == "transport":
+        with httpx.Client(transport=emulator.transport()) as http:
+            yield Zoom(emulator, http, credentials, mounting)
+    else:
+        with emulator.mock(), httpx.Client() as http:
+            yield Zoom(emulator, http, credentials, mounting)
