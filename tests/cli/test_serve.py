@@ -1,0 +1,104 @@
+"""``zoom-harness serve`` as a user runs it, and a client that knows only Zoom's public API."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+
+
+def _harness(*args: str) -> list[str]:
+    return [sys.executable, "-m", "harness.cli", *args]
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[dict[str, str], Path]]:
+    credentials_file = tmp_path / "creds.json"
+    process = subprocess.Popen(
+        _harness("serve", "--port", "0", "--credentials-file", str(credentials_file)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    printed: dict[str, str] = {}
+    assert process.stdout is not None
+    for line in process.stdout:
+        found = re.match(r"\s+(Token URL|API base URL|Account ID|Client ID|Client secret)\s+(\S+)", line)
+        if found:
+            printed[found.group(1)] = found.group(2)
+        if "Control API" in line:
+            break
+    try:
+        yield printed, credentials_file
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(10)
+
+
+def test_a_public_api_client_runs_the_scim_lifecycle(served: tuple[dict[str, str], Path]) -> None:
+    printed, credentials_file = served
+    assert json.loads(credentials_file.read_text()) == {
+        "account_id": printed["Account ID"],
+        "client_id": printed["Client ID"],
+        "client_secret": printed["Client secret"],
+        "token_url": printed["Token URL"],
+        "api_base_url": printed["API base URL"],
+    }
+    assert oct(credentials_file.stat().st_mode & 0o777) == "0o600"
+    token = httpx.post(
+        printed["Token URL"],
+        params={"grant_type": "account_credentials", "account_id": printed["Account ID"]},
+        auth=(printed["Client ID"], printed["Client secret"]),
+    )
+    assert token.status_code == 200
+    headers = {"Authorization": f"Bearer {token.json()['access_token']}", "Accept": "application/scim+json"}
+    scim = f"{printed['API base URL']}/scim2/Users"
+    with httpx.Client(headers=headers) as client:
+        created = client.post(scim, json={"schemas": [CORE_USER], "userName": "pub@example.com"})
+        assert created.status_code == 201
+        user_id = created.json()["id"]
+        found = client.get(scim, params={"filter": 'userName eq "pub@example.com"'}).json()
+        assert found["totalResults"] == 1 and found["Resources"][0]["id"] == user_id
+        off = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "replace", "value": {"active": False}}]}
+        assert client.patch(f"{scim}/{user_id}", json=off).json()["active"] is False
+        on = {"Operations": [{"op": "replace", "path": "active", "value": True}]}
+        assert client.patch(f"{scim}/{user_id}", json=on).json()["active"] is True
+        assert client.delete(f"{scim}/{user_id}").status_code == 204
+        assert client.get(f"{scim}/{user_id}").status_code == 404
+
+
+def test_serve_refuses_a_non_loopback_address() -> None:
+    result = subprocess.run(_harness("serve", "--host", "0.0.0.0", "--port", "0"), capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "--allow-remote" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_reports_a_bad_seed_in_one_line(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.yaml"
+    seed.write_text("accounts:\n  - plan: Platinum\n")
+    result = subprocess.run(_harness("serve", "--port", "0", "--seed", str(seed)), capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "accounts[0].plan" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_serve_reports_a_busy_port_in_one_line() -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(_harness("serve", "--port", str(port)), capture_output=True, text=True, env={**os.environ})
+    assert result.returncode == 2
+    assert "cannot listen on 127.0.0.1" in result.stderr and "Traceback" not in result.stderr
