@@ -12,6 +12,7 @@ from pathlib import Path
 
 from harness import __version__
 from harness.errors import HarnessError
+from harness.target import Target
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -68,6 +69,74 @@ def _write_private(path: Path, text: str) -> None:
         raise HarnessError(f"cannot write {path}: {error.strerror}") from None
 
 
+def _target(args: argparse.Namespace) -> Target:
+    explicit = {
+        "account_id": args.account_id,
+        "client_id": args.client_id,
+        "token_url": args.token_url,
+        "api_base_url": args.api_base_url,
+    }
+    return Target.resolve(explicit=explicit, credentials_file=args.credentials_file)
+
+
+def _add_target_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "Zoom target",
+        "also from ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET, ZOOM_TOKEN_URL, "
+        "ZOOM_API_BASE_URL or a .env file; the client secret is never taken on the command line",
+    )
+    group.add_argument(
+        "--credentials-file", metavar="PATH", help="JSON credentials, as `serve --credentials-file` writes"
+    )
+    group.add_argument("--token-url", help="OAuth token URL (default https://zoom.us/oauth/token)")
+    group.add_argument("--api-base-url", help="API base URL (default https://api.zoom.us)")
+    group.add_argument("--account-id", help="the app's account ID")
+    group.add_argument("--client-id", help="the app's client ID")
+
+
+def _provision(args: argparse.Namespace) -> int:
+    from harness.mapping import Mapping
+    from harness.provisioner.engine import ActivationRefused, Channel, Provisioner, ProvisioningOptions
+    from harness.provisioner.records import ProvisionerRecords
+    from harness.provisioner.store import SyncStore
+    from harness.source import DEFAULT_FILTER, Directory, SourceLocation
+    from harness.zoom.client import ZoomClient
+
+    if args.filter and args.group_dn:
+        raise HarnessError("give --filter or --group-dn, not both")
+    source = Path(args.source)
+    Directory.load(source)  # an unreadable or broken file stops here, before anything is written
+    mapping = Mapping.load(args.mapping) if args.mapping else Mapping.default()
+    location = SourceLocation(base_dn=args.base_dn or "", filter=args.filter or DEFAULT_FILTER, group_dn=args.group_dn)
+    channel = Channel(max_threads=args.max_threads, timeout=args.timeout, location=location, mapping=mapping)
+    options = ProvisioningOptions(
+        create=not args.no_create,
+        update=not args.no_update,
+        remove=not args.no_remove,
+        remove_action=args.remove_action,
+    )
+    target = _target(args)
+    with ZoomClient(target, timeout=args.timeout) as client:
+        store = SyncStore(args.state)
+        records = ProvisionerRecords(Path(args.log_dir) if args.log_dir else None)
+        provisioner = Provisioner(
+            client, lambda: Directory.load(source), channel=channel, options=options, store=store, records=records
+        )
+        try:
+            if not args.no_verify:
+                provisioner.activate()
+            summary = provisioner.run_cycle()
+        except ActivationRefused as refusal:
+            raise HarnessError(str(refusal)) from None
+        finally:
+            store.close()
+    for line in records.log:
+        if line.level in ("WARN", "ERROR"):
+            print(str(line))
+    print(str(summary))
+    return 1 if summary.failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zoom-harness",
@@ -86,6 +155,28 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--client-secret", help="fixed client secret for the ready app")
     serve.add_argument("--allow-remote", action="store_true", help="allow binding a non-loopback address")
     serve.set_defaults(func=_serve)
+
+    provision = commands.add_parser("provision", help="run one provisioning cycle of the reference provisioner")
+    provision.add_argument("--source", required=True, metavar="FILE.ldif", help="the source directory as LDIF")
+    provision.add_argument(
+        "--state", default=".zoom-harness/state.sqlite", help="the SQLite sync state (kept between runs)"
+    )
+    provision.add_argument("--mapping", metavar="FILE", help="YAML attribute mapping (default: the documented one)")
+    provision.add_argument("--no-create", action="store_true", help="clear User Create")
+    provision.add_argument("--no-update", action="store_true", help="clear User Update")
+    provision.add_argument("--no-remove", action="store_true", help="clear User Disable/Delete")
+    provision.add_argument(
+        "--remove-action", choices=("disable", "delete"), default="disable", help="Remove User Action"
+    )
+    provision.add_argument("--base-dn", help="Source Location base DN")
+    provision.add_argument("--filter", help="Source Location LDAP filter (default (objectClass=inetOrgPerson))")
+    provision.add_argument("--group-dn", help="Source Location group DN (instead of a filter)")
+    provision.add_argument("--max-threads", type=int, default=1, help="channel Max Threads (default 1)")
+    provision.add_argument("--timeout", type=float, default=60.0, help="channel Timeout in seconds (default 60)")
+    provision.add_argument("--log-dir", metavar="DIR", help="append provisioner.log, audit and summary files here")
+    provision.add_argument("--no-verify", action="store_true", help="skip the activation check of the target")
+    _add_target_options(provision)
+    provision.set_defaults(func=_provision)
     return parser
 
 

@@ -1,0 +1,122 @@
+"""The sync state between cycles, in SQLite, like PingFederate's provisioning database.
+
+One row per source user the channel has acted on: its Zoom id, the values last sent, its status
+in Zoom, the licence to restore on re-enable, a fingerprint of the source record as last processed
+(PingFederate's change detection) and whether an operation is pending after a failure. Each result
+is committed as it lands, so a process stopped mid-cycle resumes where it was.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.errors import HarnessError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    guid TEXT PRIMARY KEY,
+    zoom_id TEXT,
+    user_name TEXT,
+    sent TEXT NOT NULL DEFAULT '{}',
+    status TEXT NOT NULL DEFAULT 'active',
+    licence TEXT,
+    fingerprint TEXT,
+    pending INTEGER NOT NULL DEFAULT 0,
+    cause TEXT
+);
+CREATE TABLE IF NOT EXISTS channel (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS cycles (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    started REAL NOT NULL,
+    finished REAL,
+    summary TEXT
+);
+"""
+
+
+@dataclass
+class SyncRecord:
+    guid: str
+    zoom_id: str | None = None
+    user_name: str | None = None
+    sent: dict[str, Any] = field(default_factory=dict)
+    #: ``active`` or ``disabled`` in Zoom; a deleted user has no record.
+    status: str = "active"
+    licence: str | None = None
+    fingerprint: str | None = None
+    pending: bool = False
+    cause: str | None = None
+
+
+class SyncStore:
+    def __init__(self, path: str | Path = ":memory:") -> None:
+        self.path = str(path)
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db.executescript(SCHEMA)
+        except sqlite3.Error as error:
+            raise HarnessError(f"cannot open the sync state {self.path}: {error}") from None
+        except OSError as error:
+            raise HarnessError(f"cannot create the sync state {self.path}: {error.strerror}") from None
+        if self.path != ":memory:":
+            # Every result commits on its own; WAL keeps that cheap and a crash loses nothing.
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def records(self) -> dict[str, SyncRecord]:
+        rows = self._db.execute(
+            "SELECT guid, zoom_id, user_name, sent, status, licence, fingerprint, pending, cause FROM users"
+        )
+        return {
+            row[0]: SyncRecord(row[0], row[1], row[2], json.loads(row[3]), row[4], row[5], row[6], bool(row[7]), row[8])
+            for row in rows
+        }
+
+    def save(self, record: SyncRecord) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                record.guid,
+                record.zoom_id,
+                record.user_name,
+                json.dumps(record.sent, sort_keys=True),
+                record.status,
+                record.licence,
+                record.fingerprint,
+                int(record.pending),
+                record.cause,
+            ),
+        )
+
+    def forget(self, guid: str) -> None:
+        self._db.execute("DELETE FROM users WHERE guid = ?", (guid,))
+
+    def get_value(self, key: str, default: Any = None) -> Any:
+        row = self._db.execute("SELECT value FROM channel WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_value(self, key: str, value: Any) -> None:
+        self._db.execute("INSERT OR REPLACE INTO channel VALUES (?, ?)", (key, json.dumps(value, sort_keys=True)))
+
+    def begin_cycle(self, now: float) -> int:
+        cursor = self._db.execute("INSERT INTO cycles (started) VALUES (?)", (now,))
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def end_cycle(self, cycle_id: int, now: float, summary: dict[str, Any]) -> None:
+        self._db.execute(
+            "UPDATE cycles SET finished = ?, summary = ? WHERE id = ?", (now, json.dumps(summary), cycle_id)
+        )
+
+    def cycles(self) -> list[dict[str, Any]]:
+        rows = self._db.execute("SELECT id, started, finished, summary FROM cycles ORDER BY id")
+        return [{"id": r[0], "started": r[1], "finished": r[2], "summary": json.loads(r[3] or "null")} for r in rows]

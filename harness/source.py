@@ -1,0 +1,144 @@
+"""The source directory: LDIF files, a source location and the account status flag.
+
+PingFederate reads an LDAP datastore; the harness reads the same data from LDIF (RFC 2849) with the
+``ldif`` parser and evaluates LDAP filters (RFC 4515) with ``ldap-filter``, so that a channel's
+Source Location and Source Settings behave as they would against a directory server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ldif
+from ldap_filter import Filter
+from ldap_filter.parser import ParseError
+
+from harness.errors import HarnessError
+
+DEFAULT_FILTER = "(objectClass=inetOrgPerson)"
+MEMBER_ATTRIBUTES = ("member", "uniquemember")
+
+
+class _Attributes(dict[str, list[str]]):
+    """LDAP attribute names are case-insensitive; keys are stored lower-case."""
+
+    def __getitem__(self, key: str) -> list[str]:
+        return super().__getitem__(key.lower())
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        return super().get(key.lower(), default)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and super().__contains__(key.lower())
+
+
+def normalize_dn(dn: str) -> str:
+    return ",".join(part.strip() for part in dn.lower().split(","))
+
+
+@dataclass(frozen=True)
+class Entry:
+    dn: str
+    attributes: _Attributes = field(repr=False)
+
+    @property
+    def guid(self) -> str:
+        """The entry GUID: ``entryUUID`` where the directory has one, else the DN."""
+        values = self.attributes.get("entryUUID")
+        return values[0] if values else normalize_dn(self.dn)
+
+    def values(self, attribute: str) -> list[str]:
+        return list(self.attributes.get(attribute) or [])
+
+    def first(self, attribute: str) -> str | None:
+        values = self.attributes.get(attribute)
+        return values[0] if values else None
+
+    def under(self, base_dn: str) -> bool:
+        if not base_dn:
+            return True
+        dn, base = normalize_dn(self.dn), normalize_dn(base_dn)
+        return dn == base or dn.endswith("," + base)
+
+
+@dataclass
+class Directory:
+    entries: dict[str, Entry]
+
+    @classmethod
+    def load(cls, path: str | Path) -> Directory:
+        try:
+            with open(path, "rb") as handle:
+                parsed = list(ldif.LDIFParser(handle).parse())
+        except OSError as error:
+            raise HarnessError(f"cannot read LDIF file {path}: {error.strerror}") from None
+        except (ValueError, UnicodeDecodeError) as error:
+            raise HarnessError(f"LDIF file {path} is not valid LDIF: {error}") from None
+        return cls.from_records(parsed)
+
+    @classmethod
+    def from_records(cls, records: Iterable[tuple[str | None, dict[str, list[str]]]]) -> Directory:
+        entries: dict[str, Entry] = {}
+        for dn, attributes in records:
+            if dn is None:
+                continue
+            entries[normalize_dn(dn)] = Entry(dn, _Attributes({k.lower(): list(v) for k, v in attributes.items()}))
+        return cls(entries)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries.values())
+
+    def get(self, dn: str) -> Entry | None:
+        return self.entries.get(normalize_dn(dn))
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """Where the channel looks: a base DN and either an LDAP filter or a group DN."""
+
+    base_dn: str = ""
+    filter: str = DEFAULT_FILTER
+    group_dn: str | None = None
+
+    def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "_compiled", Filter.parse(self.filter))
+        except ParseError:
+            raise HarnessError(f"not a valid LDAP filter: {self.filter}") from None
+
+    def users(self, directory: Directory) -> list[Entry]:
+        """The entries in scope, in directory order."""
+        compiled: Filter = self._compiled  # type: ignore[attr-defined]
+        candidates = [e for e in directory if e.under(self.base_dn) and compiled.match(e.attributes)]
+        if self.group_dn is None:
+            return candidates
+        members = self.group_members(directory)
+        return [e for e in candidates if normalize_dn(e.dn) in members]
+
+    def group_members(self, directory: Directory) -> set[str]:
+        """Normalised DNs the group lists, whether or not those entries still exist."""
+        if self.group_dn is None:
+            return set()
+        group = directory.get(self.group_dn)
+        if group is None:
+            raise HarnessError(f"the group {self.group_dn} is not in the directory")
+        return {normalize_dn(dn) for attribute in MEMBER_ATTRIBUTES for dn in group.values(attribute)}
+
+
+@dataclass(frozen=True)
+class AccountStatus:
+    """PingFederate's flag algorithm: the user is disabled when the flag attribute equals the
+    comparison value (default ``nsAccountLock: true``); without the attribute, the default applies."""
+
+    attribute: str = "nsAccountLock"
+    disabled_value: str = "true"
+    default_enabled: bool = True
+
+    def enabled(self, entry: Entry) -> bool:
+        value = entry.first(self.attribute)
+        if value is None:
+            return self.default_enabled
+        return value.strip().lower() != self.disabled_value.lower()
