@@ -248,6 +248,8 @@ class ZoomEmulator:
             self.journal.record(now, request, response, route.name, f"fault: {note}")
             return Outcome(None, delay=fault.latency, drop=True)
         if fault.status is not None:
+            if fault.applied:
+                self._respond(request, route, params)  # the write lands, then the answer is lost
             response = self._render(
                 request,
                 Reply(fault.status, fault.response_body(), fault.response_headers(now)),

@@ -27,8 +27,8 @@ class Fault:
     ``route`` is a route name or a glob over route names (``scim.users.*``, ``*``). A fault with
     ``status`` answers that status instead of the real handler; ``latency`` delays the answer (a
     client whose read timeout is shorter times out); ``drop`` closes the connection without an
-    answer. ``applied`` says whether the call takes effect before a timeout or drop, which is the
-    ambiguous failure a client must not turn into a duplicate.
+    answer. ``applied`` says whether the call takes effect before a timeout, a drop or an injected
+    status, which is the ambiguous failure a client must not turn into a duplicate.
     """
 
     route: str = "*"

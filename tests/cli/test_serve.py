@@ -69,7 +69,10 @@ def test_a_public_api_client_runs_the_scim_lifecycle(served: tuple[dict[str, str
         user_id = created.json()["id"]
         found = client.get(scim, params={"filter": 'userName eq "pub@example.com"'}).json()
         assert found["totalResults"] == 1 and found["Resources"][0]["id"] == user_id
-        off = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "replace", "value": {"active": False}}]}
+        off = {
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "replace", "value": {"active": False}}],
+        }
         assert client.patch(f"{scim}/{user_id}", json=off).json()["active"] is False
         on = {"Operations": [{"op": "replace", "path": "active", "value": True}]}
         assert client.patch(f"{scim}/{user_id}", json=on).json()["active"] is True
@@ -99,6 +102,8 @@ def test_serve_reports_a_busy_port_in_one_line() -> None:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = subprocess.run(_harness("serve", "--port", str(port)), capture_output=True, text=True, env={**os.environ})
+        result = subprocess.run(
+            _harness("serve", "--port", str(port)), capture_output=True, text=True, env={**os.environ}
+        )
     assert result.returncode == 2
     assert "cannot listen on 127.0.0.1" in result.stderr and "Traceback" not in result.stderr

@@ -32,7 +32,9 @@ def _snapshot(zoom: Zoom) -> list[tuple[str, str, str, int]]:
 
 @pytest.mark.parametrize("method, template, family", WRITE_ROUTES)
 @pytest.mark.parametrize("content, content_type", BAD_BODIES)
-def test_malformed_bodies(zoom: Zoom, method: str, template: str, family: str, content: bytes, content_type: str) -> None:
+def test_malformed_bodies(
+    zoom: Zoom, method: str, template: str, family: str, content: bytes, content_type: str
+) -> None:
     token = zoom.token()
     user = zoom.create_user("victim@example.com", token=token)
     before = _snapshot(zoom)
@@ -55,7 +57,9 @@ def test_oversized_body_is_413(zoom: Zoom) -> None:
     response = zoom.call("POST", "/scim2/Users", json=big)
     assert response.status_code == 413
     assert response.json()["status"] == 413
-    assert zoom.call("GET", "/scim2/Users", params={"filter": "userName eq big@example.com"}).json()["totalResults"] == 0
+    assert (
+        zoom.call("GET", "/scim2/Users", params={"filter": "userName eq big@example.com"}).json()["totalResults"] == 0
+    )
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ import pytest
 
 from mocks.clock import iso
 from mocks.errors import ZoomAPIError
-
 from mocks.ratelimit import DAILY_MESSAGE, PER_SECOND_MESSAGE, RateLimiter
 from tests.emulator.conftest import Zoom
 

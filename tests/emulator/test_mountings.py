@@ -101,7 +101,9 @@ def test_base_urls_are_configurable() -> None:
         auth=(creds.client_id, creds.client_secret),
     ).json()
     assert body["api_url"] == "https://gateway.test/api"
-    users = client.get("https://gateway.test/api/scim2/Users", headers={"Authorization": f"Bearer {body['access_token']}"})
+    users = client.get(
+        "https://gateway.test/api/scim2/Users", headers={"Authorization": f"Bearer {body['access_token']}"}
+    )
     assert users.status_code == 200
     assert client.get("https://gateway.test/scim2/Users").status_code == 404  # outside the prefix
     assert client.post("https://gateway.test/api/oauth/token").status_code == 404  # token route on the API host

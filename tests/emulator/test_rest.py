@@ -44,7 +44,9 @@ def test_autocreate_needs_a_managed_domain(zoom: Zoom) -> None:
 
 def test_duplicate_is_409_code_1005(zoom: Zoom) -> None:
     _create(zoom, "twice@example.com")
-    response = zoom.call("POST", "/v2/users", json={"action": "custCreate", "user_info": {"email": "TWICE@example.com", "type": 1}})
+    response = zoom.call(
+        "POST", "/v2/users", json={"action": "custCreate", "user_info": {"email": "TWICE@example.com", "type": 1}}
+    )
     assert response.status_code == 409
     assert response.json() == {"code": 1005, "message": "User already in the account: TWICE@example.com"}
 
@@ -57,7 +59,10 @@ def test_duplicate_is_409_code_1005(zoom: Zoom) -> None:
         ({"action": "create", "user_info": {"email": "nope", "type": 1}}, "user_info.email"),
         ({"action": "create", "user_info": {"email": "x@example.com", "type": 7}}, "user_info.type"),
         ({"action": "create", "user_info": {"email": "x@example.com", "type": "1"}}, "user_info.type"),
-        ({"action": "create", "user_info": {"email": "x@example.com", "type": 1, "first_name": 5}}, "user_info.first_name"),
+        (
+            {"action": "create", "user_info": {"email": "x@example.com", "type": 1, "first_name": 5}},
+            "user_info.first_name",
+        ),
     ],
 )
 def test_create_validation(zoom: Zoom, body: dict, field: str) -> None:
@@ -109,7 +114,9 @@ def test_list_validation(zoom: Zoom) -> None:
 
 def test_patch_updates_and_refuses_bad_fields(zoom: Zoom) -> None:
     user = _create(zoom, "patchme@example.com")
-    response = zoom.call("PATCH", f"/v2/users/{user['id']}", json={"first_name": "New", "dept": "Ops", "type": 2, "timezone": "UTC"})
+    response = zoom.call(
+        "PATCH", f"/v2/users/{user['id']}", json={"first_name": "New", "dept": "Ops", "type": 2, "timezone": "UTC"}
+    )
     assert response.status_code == 204
     fetched = zoom.call("GET", f"/v2/users/{user['id']}").json()
     assert (fetched["first_name"], fetched["dept"], fetched["type"]) == ("New", "Ops", 2)
@@ -130,7 +137,10 @@ def test_status_deactivate_and_activate(zoom: Zoom) -> None:
 def test_admin_status_change_is_400_code_200(zoom: Zoom) -> None:
     response = zoom.call("PUT", "/v2/users/me/status", json={"action": "deactivate"})
     assert response.status_code == 400
-    assert response.json() == {"code": 200, "message": "Zoom Room and Admin users' status can not be activated or deactivated."}
+    assert response.json() == {
+        "code": 200,
+        "message": "Zoom Room and Admin users' status can not be activated or deactivated.",
+    }
     assert zoom.call("DELETE", "/v2/users/me").json()["code"] == 200
 
 
@@ -205,7 +215,9 @@ def test_marketplace_app_lifecycle(zoom: Zoom) -> None:
 def test_marketplace_refuses_activation_without_company_or_contact(zoom: Zoom) -> None:
     admin = zoom.emulator.ready_account(domain="master2.example", scopes=MARKETPLACE_SCOPES)
     body = {"app_name": "incomplete", "app_type": "s2s_oauth", "scopes": [], "active": True}
-    response = zoom.call("POST", f"/v2/accounts/{admin.account_id}/marketplace/apps", token=zoom.token(admin), json=body)
+    response = zoom.call(
+        "POST", f"/v2/accounts/{admin.account_id}/marketplace/apps", token=zoom.token(admin), json=body
+    )
     assert response.status_code == 400
     message = response.json()["message"]
     for missing in ("company name", "developer contact name", "developer contact email", "scopes"):

@@ -1,0 +1,204 @@
+"""The Zoom client: one token for many calls, renewal, retries, no duplicate, no secret shown."""
+
+from __future__ import annotations
+
+import threading
+
+import httpx
+import pytest
+
+from harness.target import Target
+from harness.targets import target_of
+from harness.zoom.client import ZoomClient
+from harness.zoom.errors import RetriesExhausted, TokenError, ZoomRequestError
+from harness.zoom.retry import RetryPolicy, retry_after
+from tests.harness.conftest import World
+
+CORE = "urn:ietf:params:scim:schemas:core:2.0:User"
+
+
+def _body(name: str) -> dict:
+    return {"schemas": [CORE], "userName": name}
+
+
+def test_one_token_serves_many_calls_and_renews_each_hour(world: World) -> None:
+    client = world.client()
+    for _ in range(50):
+        client.find_user("nobody@example.com")
+    assert client.auth.token_requests == 1
+    world.zoom.clock.advance(3600 - 61)  # inside the renewal margin only after this
+    client.find_user("nobody@example.com")
+    assert client.auth.token_requests == 1
+    world.zoom.clock.advance(2)
+    client.find_user("nobody@example.com")
+    assert client.auth.token_requests == 2
+
+
+def test_renews_once_after_a_401_code_124(world: World) -> None:
+    client = world.client()
+    client.find_user("x@example.com")
+    world.zoom.inject(route="scim.users.list", invalidate_tokens=True)
+    assert client.find_user("x@example.com") is None
+    assert client.auth.token_requests == 2
+
+
+def test_concurrent_callers_share_one_renewal(world: World) -> None:
+    client = world.client()
+    errors: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            for _ in range(5):
+                client.find_user("y@example.com")
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=call) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert client.auth.token_requests == 1
+
+
+@pytest.mark.parametrize(
+    "change, cause",
+    [
+        ({"client_secret": "wrong"}, "the client ID or client secret is wrong"),
+        ({"client_id": "wrong"}, "the client ID or client secret is wrong"),
+        ({"account_id": "wrong"}, "the account ID does not match the app's account"),
+    ],
+)
+def test_token_refusals_name_the_cause_without_the_secret(world: World, change: dict, cause: str) -> None:
+    target = target_of(world.credentials).with_credentials(**change)
+    client = ZoomClient(target, transport=world.zoom.transport())
+    with pytest.raises(TokenError) as caught:
+        client.find_user("z@example.com")
+    assert caught.value.cause == cause
+    assert world.credentials.client_secret not in str(caught.value) + repr(caught.value)
+
+
+def test_a_deactivated_app_is_named(world: World) -> None:
+    app = world.zoom.state.app_by_client_id(world.credentials.client_id)
+    assert app is not None
+    world.zoom.state.deactivate_app(app.id)
+    with pytest.raises(TokenError, match="not activated"):
+        world.client().fetch_token()
+
+
+def test_secrets_stay_out_of_reprs(world: World) -> None:
+    client = world.client()
+    client.find_user("a@example.com")
+    token = client.auth.token
+    assert token is not None
+    shown = repr(client) + repr(client.auth) + repr(token) + repr(client.target) + str(client.target)
+    assert world.credentials.client_secret not in shown
+    assert token.value not in shown
+
+
+@pytest.mark.parametrize("form", ["seconds", "date"])
+def test_429_waits_for_retry_after_in_both_forms(world: World, form: str) -> None:
+    client = world.client()
+    world.zoom.inject(route="scim.users.create", status=429, retry_after=30, retry_after_form=form, times=2)
+    before = world.zoom.clock.now()
+    user, created = client.create_user(_body("rl@example.com"))
+    assert created and user["userName"] == "rl@example.com"
+    # Two waits of 30 s in emulator time (a date has whole seconds, so up to one less each).
+    assert world.zoom.clock.now() - before >= 58
+    assert len(world.zoom_users()) == 1
+
+
+def test_per_second_limit_without_retry_after_is_paced(world: World) -> None:
+    client = world.client()
+    for i in range(200):  # Light: 80 a second on Business
+        client.create_user(_body(f"burst{i}@example.com"))
+    assert len(world.zoom_users()) == 200
+    limited = [e for e in world.zoom.journal.entries() if e.status == 429]
+    assert limited, "the burst should have met the per-second limit"
+
+
+def test_daily_limit_beyond_the_wait_we_hold_fails_the_call(world: World) -> None:
+    client = world.client()
+    world.zoom.inject(route="scim.users.list", status=429, retry_after=86_000, retry_after_form="date")
+    with pytest.raises(ZoomRequestError) as caught:
+        client.find_user("day@example.com")
+    assert caught.value.status == 429
+
+
+@pytest.mark.parametrize("fault", [{"status": 503}, {"status": 500}, {"drop": True}, {"latency": 120}])
+def test_idempotent_calls_retry_5xx_drops_and_timeouts(world: World, fault: dict) -> None:
+    client = world.client(timeout=60)
+    world.zoom.inject(route="scim.users.list", times=2, **fault)
+    assert client.find_user("retry@example.com") is None
+    listed = [e for e in world.zoom.journal.entries() if e.route == "scim.users.list"]
+    assert len(listed) == 3
+
+
+@pytest.mark.parametrize("fault", [{"drop": True}, {"latency": 120}, {"status": 502}])
+def test_a_create_that_landed_before_failing_is_not_duplicated(world: World, fault: dict) -> None:
+    client = world.client(timeout=60)
+    world.zoom.inject(route="scim.users.create", applied=True, **fault)
+    user, _ = client.create_user(_body("amb@example.com"))
+    assert list(world.zoom_users()) == ["amb@example.com"]
+    assert user["userName"] == "amb@example.com"
+    creates = [e for e in world.zoom.journal.entries() if e.route == "scim.users.create"]
+    assert len(creates) == 1  # found by the lookup, not sent again
+
+
+def test_a_create_lost_before_landing_is_sent_again(world: World) -> None:
+    client = world.client(timeout=60)
+    world.zoom.inject(route="scim.users.create", drop=True, applied=False)
+    client.create_user(_body("lost@example.com"))
+    assert list(world.zoom_users()) == ["lost@example.com"]
+
+
+def test_retries_stop_at_the_deadline(world: World) -> None:
+    client = world.client(timeout=60)
+    world.zoom.inject(route="scim.users.list", status=503, times=None)
+    with pytest.raises(RetriesExhausted) as caught:
+        client.find_user("late@example.com", deadline=world.zoom.clock.now() + 5)
+    assert caught.value.deadline
+
+
+def test_retries_stop_after_the_attempts(world: World) -> None:
+    client = world.client(retry=RetryPolicy(attempts=3))
+    world.zoom.inject(route="scim.users.list", status=503, times=None)
+    with pytest.raises(RetriesExhausted, match="3 attempts"):
+        client.find_user("tired@example.com")
+
+
+def test_backoff_is_bounded_and_grows() -> None:
+    policy = RetryPolicy(base=1, cap=8)
+    policy.random.seed(1)
+    waits = [max(policy.backoff(n) for _ in range(200)) for n in range(1, 7)]
+    assert waits[0] <= 1 and waits[2] <= 4 and max(waits) <= 8
+    assert waits[3] > waits[0]
+
+
+def test_retry_after_parsing() -> None:
+    request = httpx.Request("GET", "https://api.zoom.us/x")
+    assert retry_after(httpx.Response(429, headers={"Retry-After": "12"}, request=request), 0) == 12
+    at = httpx.Response(429, headers={"Retry-After": "2020-05-31T00:00:10Z"}, request=request)
+    assert retry_after(at, 1590883200.0) == 10
+    http_date = httpx.Response(429, headers={"Retry-After": "Sun, 31 May 2020 00:00:05 GMT"}, request=request)
+    assert retry_after(http_date, 1590883200.0) == 5
+    assert retry_after(httpx.Response(429, headers={"Retry-After": "soon"}, request=request), 0) is None
+    assert retry_after(httpx.Response(429, request=request), 0) is None
+
+
+def test_target_resolution(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from harness.errors import HarnessError
+
+    env = {"ZOOM_ACCOUNT_ID": "a", "ZOOM_CLIENT_ID": "c", "ZOOM_CLIENT_SECRET": "s"}
+    target = Target.resolve(environ=env, dotenv=None)
+    assert (target.token_url, target.api_base_url) == ("https://zoom.us/oauth/token", "https://api.zoom.us")
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("ZOOM_ACCOUNT_ID=fromfile\nZOOM_CLIENT_ID=c\nZOOM_CLIENT_SECRET=s\n")
+    assert Target.resolve(environ={}, dotenv=dotenv).account_id == "fromfile"
+    with pytest.raises(HarnessError, match="ZOOM_CLIENT_SECRET"):
+        Target.resolve(environ={"ZOOM_ACCOUNT_ID": "a", "ZOOM_CLIENT_ID": "c"}, dotenv=None)
+    bad = tmp_path / "creds.json"
+    bad.write_text("{")
+    with pytest.raises(HarnessError, match="not JSON"):
+        Target.resolve(environ=env, credentials_file=bad, dotenv=None)
