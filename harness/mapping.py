@@ -3,6 +3,7 @@ processing options, and turned into a SCIM2 user body."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -216,3 +217,23 @@ def scim_body(values: dict[str, str | list[str]], *, user_name: str | None = Non
         body["schemas"].append(ENTERPRISE)
         body[ENTERPRISE] = enterprise
     return body
+
+
+_ZOOM_PATHS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "Username": lambda u: u.get("userName"),
+    "Email": lambda u: next((e.get("value") for e in u.get("emails", []) if e.get("primary")), None),
+    "Given Name": lambda u: (u.get("name") or {}).get("givenName"),
+    "Family Name": lambda u: (u.get("name") or {}).get("familyName"),
+    "Title": lambda u: u.get("title"),
+    "Locale": lambda u: u.get("locale"),
+    "User Type": lambda u: u.get("userType"),
+    "Phone": lambda u: next((p.get("value") for p in u.get("phoneNumbers", [])), None),
+    "Roles": lambda u: next((r.get("value") for r in u.get("roles", [])), None),
+    "Department": lambda u: (u.get(ENTERPRISE) or {}).get("department"),
+    "Organization": lambda u: (u.get(ENTERPRISE) or {}).get("organization"),
+}
+
+
+def zoom_value(user: dict[str, Any], field_name: str) -> Any:
+    """The value a SCIM user holds for one of the supported fields (the inverse of scim_body)."""
+    return _ZOOM_PATHS[field_name](user)

@@ -10,6 +10,8 @@ emulator. It needs no token; the served emulator binds to loopback for that reas
 | GET    /_emulator/accounts/{id}/users        | every user of the account, in SCIM shape      |
 | PATCH  /_emulator/accounts/{id}              | plan, sso_enabled, managed_domains            |
 | PATCH  /_emulator/accounts/{id}/users/{uid}  | set role, status or licence, bypassing rules  |
+| POST   /_emulator/apps                       | build an app: {"account_id", "name"}          |
+| PATCH  /_emulator/apps/{id}                  | information, company, contact, features, scopes|
 | POST   /_emulator/apps/{id}/{action}         | activate, deactivate, rotate                  |
 | DELETE /_emulator/apps/{id}                  | delete an app                                 |
 | GET    /_emulator/clock                      | the emulator's time                           |
@@ -27,7 +29,7 @@ from typing import Any
 from mocks.clock import iso
 from mocks.errors import ZoomAPIError
 from mocks.faults import Fault
-from mocks.models import PLANS, ROLES, USER_STATUSES, USER_TYPES
+from mocks.models import PLANS, ROLES, USER_STATUSES, USER_TYPES, ActivationRefused
 from mocks.routing import Call, Reply, Routes
 from mocks.scim import user_resource
 from mocks.seed import SeedError, apply_seed
@@ -147,6 +149,30 @@ def update_user(call: Call) -> Reply:
     return Reply(204)
 
 
+@routes.route("POST", f"{PREFIX}/apps", "control.apps.create")
+def create_app(call: Call) -> Reply:
+    body = _object(call)
+    account_id, name = body.get("account_id"), body.get("name")
+    if not isinstance(account_id, str) or not isinstance(name, str):
+        raise _bad("give the account_id and the name of the app")
+    app = call.state.create_app(account_id, name)
+    return Reply(201, {"app_id": app.id, "status": app.status, **call.emulator.credentials(app).to_dict()})
+
+
+_APP_INFO = {"description": str, "company_name": str, "contact_name": str, "contact_email": str, "features": list,
+             "scopes": list}  # fmt: skip
+
+
+@routes.route("PATCH", f"{PREFIX}/apps/{{app_id}}", "control.apps.update")
+def update_app(call: Call) -> Reply:
+    info = _object(call)
+    for key, value in info.items():
+        if key not in _APP_INFO or not isinstance(value, _APP_INFO[key]):
+            raise _bad(f"cannot set {key!r} to {value!r}; allowed: {sorted(_APP_INFO)}")
+    app = call.state.update_app(call.params["app_id"], **info)
+    return Reply(200, {"app_id": app.id, "status": app.status, "scopes": app.scopes})
+
+
 _APP_ACTIONS = {"activate", "deactivate", "rotate"}
 
 
@@ -157,7 +183,10 @@ def app_action(call: Call) -> Reply:
         raise _bad(f"unknown app action {action!r}; allowed: {sorted(_APP_ACTIONS)}")
     app_id = call.params["app_id"]
     if action == "activate":
-        app = call.state.activate_app(app_id)
+        try:
+            app = call.state.activate_app(app_id)
+        except ActivationRefused as refusal:
+            return Reply(409, {"code": 409, "message": str(refusal), "missing": refusal.missing})
     elif action == "deactivate":
         app = call.state.deactivate_app(app_id)
     else:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from harness.errors import HarnessError
-from harness.mapping import USER_TYPES, Mapping, is_email, scim_body
+from harness.mapping import USER_TYPES, Mapping, is_email, scim_body, zoom_value
 from harness.preflight import Readiness, check_target
 from harness.provisioner.records import USER_WORKFLOW, AuditRecord, ChannelSummary, LogLine, ProvisionerRecords
 from harness.provisioner.store import SyncRecord, SyncStore
@@ -363,7 +363,7 @@ class Provisioner:
             outcome = self._enable(plan, deadline)
             outcome.warnings.insert(0, linked)
             return outcome
-        changes = {f: v for f, v in _sendable(plan.values).items() if _zoom_value(existing, f) != _first(v)}
+        changes = {f: v for f, v in _sendable(plan.values).items() if zoom_value(existing, f) != _first(v)}
         plan.record = record
         if not changes:
             record.sent = _sendable(plan.values)
@@ -491,29 +491,6 @@ def _role_warnings(values: dict[str, Any], user_name: str, mapping: Mapping) -> 
     shown = ["***"] * len(roles) if mapping.masked("Roles") else roles
     dropped = ", ".join(map(repr, shown[1:]))
     return [f"Zoom accepts a single Roles value: user {user_name} gets {shown[0]!r}; not sent: {dropped}"]
-
-
-_ZOOM_PATHS: dict[str, Callable[[dict[str, Any]], Any]] = {
-    "Email": lambda u: next((e.get("value") for e in u.get("emails", []) if e.get("primary")), None),
-    "Given Name": lambda u: (u.get("name") or {}).get("givenName"),
-    "Family Name": lambda u: (u.get("name") or {}).get("familyName"),
-    "Title": lambda u: u.get("title"),
-    "Locale": lambda u: u.get("locale"),
-    "User Type": lambda u: u.get("userType"),
-    "Phone": lambda u: next((p.get("value") for p in u.get("phoneNumbers", [])), None),
-    "Roles": lambda u: next((r.get("value") for r in u.get("roles", [])), None),
-    "Department": lambda u: (u.get("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User") or {}).get(
-        "department"
-    ),
-    "Organization": lambda u: (u.get("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User") or {}).get(
-        "organization"
-    ),
-    "Username": lambda u: u.get("userName"),
-}
-
-
-def _zoom_value(user: dict[str, Any], field_name: str) -> Any:
-    return _ZOOM_PATHS[field_name](user)
 
 
 def _skipped(plan: _Plan, record: SyncRecord | None, *warnings: str) -> _Outcome:

@@ -1,0 +1,86 @@
+"""Safety for runs against a real Zoom account: a ledger of the users the run created, a guard
+that refuses any write to a user not in it, and a cleanup that removes them all at the end."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from pathlib import Path
+
+import httpx
+
+from harness.errors import HarnessError
+
+_USER_PATH = re.compile(r"/scim2/Users/([^/?]+)$")
+
+
+class GuardRefused(HarnessError):
+    """A write to a Zoom user this run did not create."""
+
+
+class Ledger:
+    """Every Zoom user id the run created, kept in a file so that an interrupted run can be
+    cleaned up later (``zoom-harness cleanup --ledger FILE``)."""
+
+    def __init__(self, path: str | Path, run_marker: str) -> None:
+        self.path = Path(path)
+        self.run_marker = run_marker
+        self._lock = threading.Lock()
+        self._ids: dict[str, str] = {}
+        if self.path.exists():
+            document = json.loads(self.path.read_text(encoding="utf-8"))
+            self._ids = dict(document.get("users", {}))
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+
+    def record(self, user_id: str, user_name: str) -> None:
+        with self._lock:
+            self._ids[user_id] = user_name
+            self._save()
+
+    def forget(self, user_id: str) -> None:
+        with self._lock:
+            self._ids.pop(user_id, None)
+            self._save()
+
+    def __contains__(self, user_id: object) -> bool:
+        return user_id in self._ids
+
+    def users(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._ids)
+
+    def _save(self) -> None:
+        document = {"run_marker": self.run_marker, "users": self._ids}
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(document, indent=1), encoding="utf-8")
+        temporary.replace(self.path)
+
+
+class GuardedTransport(httpx.BaseTransport):
+    """Wraps a transport: creates are recorded in the ledger, writes to other users refused."""
+
+    def __init__(self, inner: httpx.BaseTransport, ledger: Ledger) -> None:
+        self._inner = inner
+        self.ledger = ledger
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        found = _USER_PATH.search(request.url.path)
+        if found and request.method in ("PUT", "PATCH", "DELETE"):
+            user_id = found.group(1)
+            if user_id not in self.ledger:
+                raise GuardRefused(
+                    f"refused {request.method} on Zoom user {user_id}: this run did not create it "
+                    "(the real-Zoom guard protects every other user of the account)"
+                )
+        response = self._inner.handle_request(request)
+        if request.method == "POST" and request.url.path.endswith("/scim2/Users") and response.status_code == 201:
+            response.read()
+            body = response.json()
+            self.ledger.record(body["id"], body.get("userName", ""))
+        elif found and request.method == "DELETE" and response.status_code in (204, 404):
+            self.ledger.forget(found.group(1))
+        return response
+
+    def close(self) -> None:
+        self._inner.close()
