@@ -116,7 +116,8 @@ def _provision(args: argparse.Namespace) -> int:
         remove_action=args.remove_action,
     )
     target = _target(args)
-    with ZoomClient(target, timeout=args.timeout) as client:
+    # A call waits at most half the operation's timeout, leaving room for a retry within it.
+    with ZoomClient(target, timeout=args.timeout / 2) as client:
         store = SyncStore(args.state)
         records = ProvisionerRecords(Path(args.log_dir) if args.log_dir else None)
         provisioner = Provisioner(

@@ -96,8 +96,8 @@ class EmulatorControl:
     def advance_clock(self, seconds: float) -> None:
         self._call("POST", "/clock", {"advance": seconds})
 
-    def freeze_clock(self) -> None:
-        self._call("POST", "/clock", {"freeze": True})
+    def freeze_clock(self, frozen: bool = True) -> None:
+        self._call("POST", "/clock", {"freeze": frozen})
 
     def inject(self, **fault: Any) -> None:
         self._call("POST", "/faults", fault)

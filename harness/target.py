@@ -26,6 +26,10 @@ ENVIRONMENT = {
 }
 
 
+#: The Target tab's credential fields, as PingFederate labels them.
+CREDENTIAL_LABELS = {"account_id": "Account ID", "client_id": "Client ID", "client_secret": "Client Secret"}
+
+
 @dataclass(frozen=True)
 class Target:
     account_id: str

@@ -48,6 +48,16 @@ class EmulatorASGI:
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         request = httpx.Request(scope["method"], url, headers=headers, content=bytes(body))
         outcome = self.emulator.dispatch(request)
+        if outcome.later is not None:
+            if outcome.applied_first:
+                answered = outcome.later()
+                await asyncio.sleep(outcome.delay)
+            elif await _disconnects_within(receive, outcome.delay):
+                return  # the client gave up first: the call never reaches the emulator
+            else:
+                answered = outcome.later()
+            await _send(send, answered)
+            return
         if outcome.delay:
             await asyncio.sleep(outcome.delay)
         if outcome.drop:
@@ -55,11 +65,23 @@ class EmulatorASGI:
             # and the client sees a dropped connection.
             await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1")]})
             return
-        response = outcome.response
-        assert response is not None
-        raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.multi_items()]
-        await send({"type": "http.response.start", "status": response.status_code, "headers": raw_headers})
-        await send({"type": "http.response.body", "body": response.content})
+        assert outcome.response is not None
+        await _send(send, outcome.response)
+
+
+async def _send(send: Any, response: httpx.Response) -> None:
+    raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.multi_items()]
+    await send({"type": "http.response.start", "status": response.status_code, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": response.content})
+
+
+async def _disconnects_within(receive: Any, seconds: float) -> bool:
+    """Wait ``seconds``; True when the client disconnected meanwhile."""
+    try:
+        message = await asyncio.wait_for(receive(), seconds)
+    except TimeoutError:
+        return False
+    return bool(message.get("type") == "http.disconnect")
 
 
 async def _lifespan(receive: Any, send: Any) -> None:

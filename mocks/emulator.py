@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -71,6 +71,11 @@ class Outcome:
     delay: float = 0.0
     #: Close the connection instead of answering.
     drop: bool = False
+    #: For a latency fault: produces the answer when the emulator gets to the call. Whether it
+    #: runs before the delay (``applied_first``) decides what a client that timed out leaves behind.
+    later: Callable[[], httpx.Response] | None = None
+    applied_first: bool = False
+    route: str = ""
 
 
 @dataclass(frozen=True)
@@ -200,8 +205,8 @@ class ZoomEmulator:
 
     # -- the handler ----------------------------------------------------------------------
 
-    def dispatch(self, request: httpx.Request, *, client_timeout: float | None = None) -> Outcome:
-        """Answer one request. ``client_timeout`` lets an in-process caller see its own timeout."""
+    def dispatch(self, request: httpx.Request) -> Outcome:
+        """Answer one request, or say how a fault changes the answer."""
         route, params, allowed = self._match(request)
         if route is None:
             response = self._render(request, _no_route(request, allowed))
@@ -214,52 +219,55 @@ class ZoomEmulator:
             response = self._respond(request, route, params)
             self.journal.record(self.clock.now(), request, response, route.name)
             return Outcome(response)
-        return self._faulted(request, route, params, fault, client_timeout)
+        return self._faulted(request, route, params, fault)
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         """In-process answer: latency costs emulator time, timeouts and drops raise like httpx."""
-        timeout = (request.extensions.get("timeout") or {}).get("read")
-        outcome = self.dispatch(request, client_timeout=timeout)
+        outcome = self.dispatch(request)
         if outcome.drop:
+            self.clock.advance(outcome.delay)
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+        if outcome.later is not None:
+            timeout = (request.extensions.get("timeout") or {}).get("read")
             if timeout is not None and outcome.delay >= timeout:
+                if outcome.applied_first:
+                    outcome.later()
+                else:
+                    self.journal.record(self.clock.now(), request, None, outcome.route, "fault: timed out, not applied")
                 self.clock.advance(timeout)
                 raise httpx.ReadTimeout("The read operation timed out (emulated)", request=request)
             self.clock.advance(outcome.delay)
-            raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
-        self.clock.advance(outcome.delay)
+            return outcome.later()
         assert outcome.response is not None
         return outcome.response
 
-    def _faulted(
-        self,
-        request: httpx.Request,
-        route: Route,
-        params: dict[str, str],
-        fault: Fault,
-        client_timeout: float | None,
-    ) -> Outcome:
+    def _faulted(self, request: httpx.Request, route: Route, params: dict[str, str], fault: Fault) -> Outcome:
         now = self.clock.now()
         if fault.invalidate_tokens:
             self.state.revoke_all_tokens()
-        times_out = client_timeout is not None and fault.latency >= client_timeout
-        if fault.drop or times_out:
+        if fault.drop:
             response = self._respond(request, route, params) if fault.applied else None
-            note = "dropped" if fault.drop else "timed out"
-            self.journal.record(now, request, response, route.name, f"fault: {note}")
+            self.journal.record(now, request, response, route.name, "fault: dropped")
             return Outcome(None, delay=fault.latency, drop=True)
         if fault.status is not None:
             if fault.applied:
                 self._respond(request, route, params)  # the write lands, then the answer is lost
-            response = self._render(
-                request,
-                Reply(fault.status, fault.response_body(), fault.response_headers(now)),
-            )
+            reply = Reply(fault.status, fault.response_body(), fault.response_headers(now))
+            response = self._render(request, reply)
             self.journal.record(now, request, response, route.name, f"fault: status {fault.status}")
             return Outcome(response, delay=fault.latency)
-        response = self._respond(request, route, params)
         note = "fault: token invalidation" if fault.invalidate_tokens else f"fault: latency {fault.latency}s"
-        self.journal.record(now, request, response, route.name, note)
-        return Outcome(response, delay=fault.latency)
+        if not fault.latency:
+            response = self._respond(request, route, params)
+            self.journal.record(now, request, response, route.name, note)
+            return Outcome(response)
+
+        def later() -> httpx.Response:
+            response = self._respond(request, route, params)
+            self.journal.record(self.clock.now(), request, response, route.name, note)
+            return response
+
+        return Outcome(None, delay=fault.latency, later=later, applied_first=fault.applied, route=route.name)
 
     def _match(self, request: httpx.Request) -> tuple[Route | None, dict[str, str], list[str]]:
         allowed: list[str] = []

@@ -250,7 +250,7 @@ class Provisioner:
             AuditRecord(
                 time=self.clock(),
                 cycle_id=cycle_id,
-                channel=self.channel.name,
+                channel_id=self.channel.name,
                 event_type=outcome.event,
                 source_id=outcome.plan.guid,
                 target_id=target,

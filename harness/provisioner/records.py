@@ -32,7 +32,7 @@ class LogLine:
 class AuditRecord:
     time: float
     cycle_id: int
-    channel: str
+    channel_id: str
     event_type: str
     source_id: str
     target_id: str | None

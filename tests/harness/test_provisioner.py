@@ -355,7 +355,7 @@ def test_audit_records_and_channel_summary(world: World, tmp_path: Path) -> None
     import json
 
     record = json.loads(audit[0])
-    assert set(record) == {"time", "cycle_id", "channel", "event_type", "source_id", "target_id", "is_success",
+    assert set(record) == {"time", "cycle_id", "channel_id", "event_type", "source_id", "target_id", "is_success",
                            "non_success_cause"}  # fmt: skip
     summary = json.loads((tmp_path / "provisioner-channel-summary.log").read_text())
     assert summary["created"] == 1 and "duration" in summary

@@ -1,0 +1,166 @@
+Feature: Provisioning engine behaviours
+  PingFederate provisions in cycles and keeps the sync state in its provisioning database; it skips
+  an operation that exceeds the channel timeout and retries it next cycle; Max Threads bounds the
+  work against the target; every operation is audited and every cycle summarised. The token reuse,
+  rate-limit and retry rules are how the harness's reference provisioner meets Zoom's API.
+
+  Source: PingFederate outbound provisioning (reference §14) and Zoom's API (zoom-api.md §1, §5).
+
+  Background:
+    Given a Zoom account ready for provisioning
+
+  @req:ENG-01
+  Scenario: The sync state is persisted and survives a restart
+    Given the provisioner keeps its sync state in a file
+    And the directory has the users:
+      | user  |
+      | dina  |
+      | eli   |
+    And a provisioning cycle has run
+    When the provisioner is restarted on the same sync state
+    And "dina" is disabled in the directory
+    And a provisioning cycle runs
+    Then the cycle created 0, updated 0 and disabled 1 users
+    And the Zoom user "dina" is inactive
+    And Zoom holds exactly one user "eli"
+
+  @req:ENG-02 @emulator-only
+  Scenario: An operation that exceeds the channel timeout is skipped and retried next cycle
+    Given the channel timeout is 60 seconds
+    And Zoom answers every user creation after 90 seconds for the next 3 calls
+    And the directory has the users:
+      | user |
+      | finn |
+    When a provisioning cycle runs
+    Then the audit log records a failed CREATE for "finn" naming "channel timeout"
+    When a provisioning cycle runs
+    Then Zoom holds exactly one user "finn"
+
+  @req:ENG-03 @emulator-only
+  Scenario: A failed operation stays pending and is retried until it succeeds
+    Given Zoom refuses the next 2 user creations with status 400
+    And the directory has the users:
+      | user |
+      | gwen |
+    When a provisioning cycle runs
+    Then the cycle failed 1 operation
+    When a provisioning cycle runs
+    Then the cycle failed 1 operation
+    When a provisioning cycle runs
+    Then the cycle created 1, updated 0 and disabled 0 users
+    And Zoom has the user "gwen"
+
+  @req:ENG-04
+  Scenario Outline: Max Threads bounds the concurrent operations against Zoom
+    Given the channel's Max Threads is <threads>
+    And the directory has 12 generated users
+    When a provisioning cycle runs
+    Then the cycle created 12, updated 0 and disabled 0 users
+    And at most <threads> calls to Zoom were in flight at once
+
+    Examples:
+      | threads |
+      | 1       |
+      | 4       |
+
+  @req:ENG-05
+  Scenario: Each operation writes an audit record
+    Given the directory has the users:
+      | user |
+      | hugo |
+    When a provisioning cycle runs
+    Then the audit log records a successful CREATE for "hugo"
+    And every audit record has the fields:
+      | field             |
+      | time              |
+      | cycle_id          |
+      | channel_id        |
+      | event_type        |
+      | source_id         |
+      | target_id         |
+      | is_success        |
+      | non_success_cause |
+
+  @req:ENG-06
+  Scenario: Each cycle writes a channel summary
+    Given the directory has the users:
+      | user |
+      | ines |
+      | jon  |
+    And a provisioning cycle has run
+    When "jon" is disabled in the directory
+    And the directory changes the "title" of "ines" to "Lead"
+    And a provisioning cycle runs
+    Then the channel summary reports:
+      | count    | value |
+      | created  | 0     |
+      | updated  | 1     |
+      | disabled | 1     |
+      | deleted  | 0     |
+      | failed   | 0     |
+    And the channel summary reports its duration
+
+  @req:ENG-07
+  Scenario: One access token serves many operations
+    Given the directory has 15 generated users
+    When a provisioning cycle runs
+    Then the cycle created 15, updated 0 and disabled 0 users
+    And the provisioner asked for 1 access token
+
+  @req:ENG-07 @in-process
+  Scenario: The token is renewed before it expires
+    Given the directory has 3 generated users
+    And a provisioning cycle has run
+    When an hour passes on Zoom's clock
+    And a generated user joins the directory
+    And a provisioning cycle runs
+    Then the provisioner asked for 2 access tokens
+    And no call was refused for an expired token
+
+  @req:ENG-07 @emulator-only
+  Scenario: The token is renewed once after a 401 for an invalid token
+    Given the directory has 2 generated users
+    And a provisioning cycle has run
+    And Zoom invalidates every token at the next user creation
+    When a generated user joins the directory
+    And a provisioning cycle runs
+    Then the cycle created 1, updated 0 and disabled 0 users
+    And the provisioner asked for 2 access tokens
+
+  @req:ENG-08 @emulator-only
+  Scenario Outline: A 429 is honoured and no operation is lost
+    Given the channel timeout is 300 seconds
+    And Zoom answers the next user creation with 429 and a Retry-After of 2 seconds as <form>
+    And the directory has 3 generated users
+    When a provisioning cycle runs
+    Then the cycle created 3, updated 0 and disabled 0 users
+    And the provisioner waited at least 1 second
+    And every generated user is in Zoom exactly once
+
+    Examples:
+      | form    |
+      | seconds |
+      | date    |
+
+  @req:ENG-09 @emulator-only
+  Scenario Outline: A 5xx, a timeout or a dropped connection is retried without loss or duplicates
+    Given Zoom <fault> on the next 2 user creations, after applying them
+    And the directory has 3 generated users
+    When a provisioning cycle runs
+    Then the cycle created 3, updated 0 and disabled 0 users
+    And every generated user is in Zoom exactly once
+
+    Examples:
+      | fault                          |
+      | answers 503                    |
+      | answers 502                    |
+      | times out                      |
+      | drops the connection           |
+
+  @req:ENG-09 @emulator-only
+  Scenario: A fault before the request lands is retried too
+    Given Zoom drops the connection on the next 2 user creations, before applying them
+    And the directory has 3 generated users
+    When a provisioning cycle runs
+    Then the cycle created 3, updated 0 and disabled 0 users
+    And every generated user is in Zoom exactly once

@@ -1,0 +1,161 @@
+"""The harness's pytest plugin: the ``--zoom-target`` option, requirement tags, the per-scenario
+world, evidence for the reports, and the real-Zoom cleanup."""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.errors import HarnessError
+from harness.guard import Ledger
+from harness.target import Target
+from harness.world import SessionTarget, TargetKind, World
+
+EMULATOR_ONLY_REASON = (
+    "needs the emulator's control surface (clock, faults, app building or seeded admins), "
+    "which a real Zoom account does not offer"
+)
+IN_PROCESS_REASON = (
+    "needs the client to share the emulator's clock (token renewal timing), which only the in-process emulator offers"
+)
+SCENARIO_KEY = pytest.StashKey[dict[str, Any]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("zoom-harness")
+    group.addoption(
+        "--zoom-target",
+        choices=[k.value for k in TargetKind],
+        default=os.environ.get("ZOOM_HARNESS_TARGET", "emulator"),
+        help="where Zoom is: emulator (in-process, default), emulator-http (served on loopback) or zoom (real)",
+    )
+    group.addoption(
+        "--faker-seed",
+        type=int,
+        default=int(os.environ["ZOOM_HARNESS_SEED"]) if os.environ.get("ZOOM_HARNESS_SEED") else None,
+        help="seed of the generated test data (default: random, printed in the header)",
+    )
+    group.addoption(
+        "--zoom-email-domain",
+        default=os.environ.get("ZOOM_TEST_EMAIL_DOMAIN"),
+        help="email domain of the users a run creates on a real Zoom account (ZOOM_TEST_EMAIL_DOMAIN)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "req(id): the requirement a scenario certifies")
+    config.addinivalue_line("markers", "emulator_only: needs the emulator's control surface")
+    config.addinivalue_line("markers", "in_process: needs the client to share the emulator's clock")
+    worker_input = getattr(config, "workerinput", None)
+    if worker_input is not None:
+        config.option.faker_seed = worker_input["faker_seed"]  # the controller's, so every worker agrees
+    elif config.option.faker_seed is None:
+        config.option.faker_seed = secrets.randbelow(2**31)
+    if config.option.zoom_target == TargetKind.ZOOM.value:
+        try:
+            Target.resolve()
+        except HarnessError as error:
+            pytest.exit(f"--zoom-target zoom: {error}", returncode=2)
+        if not config.option.zoom_email_domain:
+            pytest.exit("--zoom-target zoom: set ZOOM_TEST_EMAIL_DOMAIN to a domain of test mailboxes", returncode=2)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist: hand the seed to each worker."""
+    node.workerinput["faker_seed"] = node.config.option.faker_seed
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"zoom-harness: target {config.option.zoom_target}, faker seed {config.option.faker_seed}"
+
+
+def pytest_bdd_apply_tag(tag: str, function: Any) -> Any:
+    if tag.startswith("req:"):
+        return pytest.mark.req(tag[4:])(function) or True
+    if tag in ("emulator-only", "in-process"):
+        return getattr(pytest.mark, tag.replace("-", "_"))(function) or True
+    return None
+
+
+def requirement_ids(item: pytest.Item) -> list[str]:
+    """The requirement IDs a scenario certifies, from its scenario and Examples tags."""
+    ids = [str(m.args[0]) for m in item.iter_markers("req")]
+    # pytest-bdd turns Examples tags into marks without the apply-tag hook: ``req:APP-07``.
+    ids += [m.name[4:] for m in item.iter_markers() if m.name.startswith("req:")]
+    return sorted(set(ids))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    kind = TargetKind(config.option.zoom_target)
+    for item in items:
+        if kind is TargetKind.ZOOM and item.get_closest_marker("emulator_only"):
+            item.add_marker(pytest.mark.skip(reason=EMULATOR_ONLY_REASON))
+        elif kind is not TargetKind.EMULATOR and item.get_closest_marker("in_process"):
+            item.add_marker(pytest.mark.skip(reason=IN_PROCESS_REASON))
+
+
+@pytest.fixture(scope="session")
+def session_target(pytestconfig: pytest.Config) -> Iterator[SessionTarget]:
+    kind = TargetKind(pytestconfig.option.zoom_target)
+    seed = pytestconfig.option.faker_seed
+    marker = f"zh{secrets.token_hex(3)}"
+    if kind is TargetKind.EMULATOR:
+        yield SessionTarget(kind, seed, marker)
+    elif kind is TargetKind.EMULATOR_HTTP:
+        from mocks.server import ServedEmulator
+
+        with ServedEmulator() as served:
+            yield SessionTarget(kind, seed, marker, served_url=served.url)
+    else:
+        ledger = Ledger(Path(".zoom-harness") / f"ledger-{marker}.json", marker)
+        session = SessionTarget(
+            kind, seed, marker, email_domain=pytestconfig.option.zoom_email_domain, zoom=Target.resolve(), ledger=ledger
+        )
+        atexit.register(clean_up, session)  # an interrupted run still cleans up
+        try:
+            yield session
+        finally:
+            clean_up(session)
+
+
+def clean_up(session: SessionTarget) -> list[str]:
+    """Delete every Zoom user the run created; returns what could not be deleted."""
+    if session.ledger is None or session.zoom is None:
+        return []
+    import httpx
+
+    from harness.guard import GuardedTransport
+    from harness.zoom.client import ZoomClient
+
+    left: list[str] = []
+    with ZoomClient(session.zoom, transport=GuardedTransport(httpx.HTTPTransport(), session.ledger)) as client:
+        for user_id, user_name in session.ledger.users().items():
+            try:
+                client.delete_user(user_id)
+            except Exception as error:
+                left.append(f"{user_name} ({user_id}): {error}")
+    return left
+
+
+@pytest.fixture
+def world(session_target: SessionTarget, request: pytest.FixtureRequest) -> Iterator[World]:
+    digest = hashlib.sha256(f"{session_target.seed}:{request.node.nodeid}".encode()).hexdigest()
+    built = World(session_target, seed=int(digest[:8], 16))
+    try:
+        yield built
+    finally:
+        request.node.stash[SCENARIO_KEY] = {
+            "exchanges": [e.to_dict() for e in built.evidence.exchanges],
+            "log": [str(line) for line in built.records.log],
+            "audit": [a.to_dict() for a in built.records.audit],
+            "summaries": [str(s) for s in built.records.summaries],
+        }
+        built.close()

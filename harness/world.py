@@ -1,0 +1,408 @@
+"""The certification world: one scenario's view of a Zoom target, a directory and a provisioner.
+
+Steps read like their Gherkin lines and call this module; it hides which target runs (the
+in-process emulator, the emulator served on loopback, or a real Zoom account) and keeps every
+HTTP exchange as evidence.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import httpx
+
+from harness.control import AppActivationRefused, BuiltApp, EmulatorControl
+from harness.errors import HarnessError
+from harness.evidence import Evidence
+from harness.guard import GuardedTransport, Ledger
+from harness.mapping import FieldMapping, Mapping
+from harness.people import PeopleDirectory
+from harness.preflight import REQUIRED_SCOPES, Readiness
+from harness.provisioner.engine import ActivationRefused, Channel, Provisioner, ProvisioningOptions
+from harness.provisioner.records import ChannelSummary, ProvisionerRecords
+from harness.provisioner.store import SyncStore
+from harness.source import SourceLocation
+from harness.target import Target
+from harness.zoom.client import ZoomClient
+from harness.zoom.errors import TokenError
+from harness.zoom.retry import RetryPolicy
+
+CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+
+
+class TargetKind(StrEnum):
+    EMULATOR = "emulator"
+    EMULATOR_HTTP = "emulator-http"
+    ZOOM = "zoom"
+
+
+#: On the served emulator, waits are real: scenario seconds are scaled down so they stay short.
+HTTP_TIME_SCALE = 0.01
+
+
+class NeedsEmulator(HarnessError):
+    """A step that needs the emulator's control surface ran against a real Zoom account."""
+
+
+@dataclass
+class Answer:
+    """One Zoom answer as a step asserts on it."""
+
+    status: int
+    body: Any
+    headers: httpx.Headers
+
+    @classmethod
+    def of(cls, response: httpx.Response) -> Answer:
+        try:
+            body: Any = response.json() if response.content else None
+        except ValueError:
+            body = response.text
+        return cls(response.status_code, body, response.headers)
+
+
+@dataclass
+class SessionTarget:
+    """What a test session runs against; built once per session (per xdist worker)."""
+
+    kind: TargetKind
+    seed: int
+    run_marker: str
+    email_domain: str = "example.com"
+    served_url: str | None = None
+    zoom: Target | None = None
+    ledger: Ledger | None = None
+
+
+class _InFlight(httpx.BaseTransport):
+    """Counts the API calls in flight at once, to certify Max Threads."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self._inner = inner
+        self._lock = threading.Lock()
+        self.current = 0
+        self.peak = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        with self._lock:
+            self.current += 1
+            self.peak = max(self.peak, self.current)
+        try:
+            return self._inner.handle_request(request)
+        finally:
+            with self._lock:
+                self.current -= 1
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+@dataclass
+class World:
+    session: SessionTarget
+    seed: int
+    evidence: Evidence = field(default_factory=Evidence)
+
+    def __post_init__(self) -> None:
+        kind = self.session.kind
+        self.emulator: Any = None
+        self.control: EmulatorControl | None = None
+        if kind is TargetKind.EMULATOR:
+            from mocks import ZoomEmulator
+
+            self.emulator = ZoomEmulator()
+            self.emulator.clock.freeze()
+            self._control_http = httpx.Client(transport=self.emulator.transport())
+            self.control = EmulatorControl(self._control_http, self.emulator.api_base_url)
+        elif kind is TargetKind.EMULATOR_HTTP:
+            assert self.session.served_url
+            self._control_http = httpx.Client(timeout=30)
+            self.control = EmulatorControl(self._control_http, self.session.served_url)
+            self.control.clear_faults()
+            self._settings = self.control.settings()
+        # Zoom's emails are unique across accounts: scenarios sharing a served emulator each get
+        # their own domain. On a real account the run marker in every uid keeps runs apart.
+        self.domain = self.session.email_domain if kind is TargetKind.ZOOM else f"s{self.seed:08x}.example.com"
+        if self.control is not None:
+            self.target = self.control.ready_account(domain=self.domain)
+        else:
+            assert self.session.zoom is not None
+            self.target = self.session.zoom
+        self.people = PeopleDirectory(domain=self.domain, seed=self.seed)
+        self.mapping = Mapping.default()
+        self.options = ProvisioningOptions()
+        self.location = SourceLocation()
+        self.channel_settings: dict[str, Any] = {}
+        self.store = SyncStore()
+        self.records = ProvisionerRecords()
+        self.channel_target: Target | None = None
+        self._provisioner: Provisioner | None = None
+        self._clients: list[ZoomClient] = []
+        self.in_flight: _InFlight | None = None
+        self.app: BuiltApp | None = None
+        self.activation_refusal: str | None = None
+        self.activation_missing: list[str] = []
+        self.readiness: Readiness | None = None
+        self.token_answer: Answer | None = None
+        self.last_answer: Answer | None = None
+        self.summaries: list[ChannelSummary] = []
+        self.seeded: dict[str, str] = {}
+        self.other_target: Target | None = None
+        self.generated: list[str] = []
+        self.cycle_started_at = 0
+        self.cycle_clock = 0.0
+        self.cycle_waited = 0.0
+        self.provisioning_client: ZoomClient | None = None
+        self.saved_token: str | None = None
+
+    # -- life cycle -----------------------------------------------------------------------
+
+    def close(self) -> None:
+        for client in self._clients:
+            client.close()
+        self.store.close()
+        if self.session.kind is TargetKind.EMULATOR_HTTP and self.control is not None:
+            self.control.clear_faults()
+            self.control.settings(**self._settings)
+            self.control.freeze_clock(False)
+        if self.control is not None:
+            self._control_http.close()
+
+    def seconds(self, value: float) -> float:
+        """A duration from a scenario, as this target lives it (scaled on the served emulator)."""
+        return value * HTTP_TIME_SCALE if self.session.kind is TargetKind.EMULATOR_HTTP else value
+
+    def now(self) -> float:
+        """The client side's clock: the emulator's in-process, the wall clock otherwise."""
+        return self.emulator.clock.now() if self.emulator is not None else time.time()
+
+    def require_emulator(self) -> EmulatorControl:
+        if self.control is None:
+            raise NeedsEmulator("this step needs the emulator's control surface")
+        return self.control
+
+    # -- clients --------------------------------------------------------------------------
+
+    def client_for(self, target: Target, *, timeout: float = 30.0, probe: bool = False) -> ZoomClient:
+        transport: httpx.BaseTransport
+        clock, sleep = time.time, time.sleep
+        if self.emulator is not None:
+            transport = self.emulator.transport()
+            clock, sleep = self.emulator.clock.now, self.emulator.clock.sleep
+        else:
+            transport = httpx.HTTPTransport()
+        if self.session.ledger is not None:
+            transport = GuardedTransport(transport, self.session.ledger)
+        if probe:
+            transport = self.in_flight = _InFlight(transport)
+        retry = RetryPolicy(base=self.seconds(0.5), cap=self.seconds(30))
+        client = ZoomClient(
+            target,
+            transport=transport,
+            timeout=self.seconds(timeout),
+            retry=retry,
+            clock=clock,
+            sleep=sleep,
+            on_exchange=self.evidence.record,
+        )
+        self._clients.append(client)
+        return client
+
+    @property
+    def zoom(self) -> ZoomClient:
+        """A client of the provisioning app, for assertions on what Zoom holds."""
+        if not hasattr(self, "_zoom"):
+            self._zoom = self.client_for(self.target)
+        return self._zoom
+
+    # -- names ----------------------------------------------------------------------------
+
+    def uid(self, name: str) -> str:
+        """The directory uid for a scenario's user name; on a real account it carries the run marker."""
+        if self.session.kind is TargetKind.ZOOM:
+            return f"{self.session.run_marker}-{name}"
+        return name
+
+    def email(self, name: str) -> str:
+        return f"{self.uid(name)}@{self.domain}"
+
+    # -- Marketplace (emulator only) ------------------------------------------------------
+
+    def build_app(self, name: str) -> BuiltApp:
+        self.app = self.require_emulator().build_app(self.target.account_id, name)
+        return self.app
+
+    def update_app(self, **info: Any) -> None:
+        assert self.app is not None, "build the app first"
+        self.require_emulator().update_app(self.app, **info)
+
+    def add_scopes(self, *scopes: str) -> None:
+        assert self.app is not None
+        self._app_scopes = [*getattr(self, "_app_scopes", []), *scopes]
+        self.update_app(scopes=self._app_scopes)
+
+    def complete_app(self, *, scopes: tuple[str, ...] = REQUIRED_SCOPES, features: list[str] | None = None) -> None:
+        self.update_app(
+            description="Provisions users from PingFederate",
+            company_name="Example Corp",
+            contact_name="Dana Admin",
+            contact_email=f"dana@{self.domain}",
+            features=features or [],
+        )
+        if scopes:
+            self.add_scopes(*scopes)
+
+    def activate_app(self) -> None:
+        assert self.app is not None
+        try:
+            self.require_emulator().activate_app(self.app)
+        except AppActivationRefused as refusal:
+            self.activation_refusal = str(refusal)
+            self.activation_missing = refusal.missing
+
+    def change_app(self, state: str) -> None:
+        """Put the built app in a state: never activated, or deactivated or deleted after activation."""
+        assert self.app is not None
+        control = self.require_emulator()
+        if state == "never activated":
+            return
+        control.activate_app(self.app)
+        if state == "deactivated after activation":
+            control.deactivate_app(self.app)
+        elif state == "deleted after activation":
+            control.delete_app(self.app)
+        else:
+            raise ValueError(f"unknown app state {state!r}")
+
+    def app_with_scopes(self, scopes: list[str]) -> Target:
+        """An activated app in a fresh account that holds exactly ``scopes``."""
+        self.other_target = self.require_emulator().ready_account(domain=f"other.{self.domain}", scopes=scopes)
+        return self.other_target
+
+    def account_with(self, **settings: Any) -> Target:
+        """A fresh account with the given plan or SSO setting and a ready app."""
+        self.other_target = self.require_emulator().ready_account(domain=f"other.{self.domain}", **settings)
+        return self.other_target
+
+    # -- tokens ---------------------------------------------------------------------------
+
+    def request_token(self, target: Target | None = None, **params: str) -> Answer:
+        target = target or (self.app.target if self.app else self.target)
+        query = {"grant_type": "account_credentials", "account_id": target.account_id, **params}
+        client = self.zoom.http
+        response = client.post(target.token_url, data=query, auth=(target.client_id, target.client_secret))
+        self.token_answer = Answer.of(response)
+        return self.token_answer
+
+    # -- the channel ----------------------------------------------------------------------
+
+    def set_target(self, target: Target | None = None, **changes: str) -> None:
+        """The connection's Target: another app's credentials, or the current ones changed."""
+        self.channel_target = (target or self.channel_target or self.target).with_credentials(**changes)
+        self._provisioner = None
+
+    def map_field(self, field_name: str, spec: FieldMapping | None) -> None:
+        self.mapping = self.mapping.with_field(field_name, spec)
+        self._provisioner = None
+
+    def set_options(self, **options: Any) -> None:
+        current = self.options
+        self.options = ProvisioningOptions(**{**current.__dict__, **options})
+        if self._provisioner is not None:
+            self._provisioner.options = self.options
+
+    def set_location(self, location: SourceLocation) -> None:
+        self.location = location
+        self._provisioner = None
+
+    def set_channel(self, **settings: Any) -> None:
+        self.channel_settings.update(settings)
+        self._provisioner = None
+
+    @property
+    def provisioner(self) -> Provisioner:
+        if self._provisioner is None:
+            settings = dict(self.channel_settings)
+            timeout = settings.pop("timeout", 60.0)
+            channel = Channel(location=self.location, mapping=self.mapping, timeout=self.seconds(timeout), **settings)
+            # A call waits at most half the operation's timeout, leaving room for one retry.
+            client = self.client_for(self.channel_target or self.target, timeout=timeout / 2, probe=True)
+            clock = self.now
+            self._provisioner = Provisioner(
+                client, self.people.snapshot, channel=channel, options=self.options, store=self.store,
+                records=self.records, clock=clock,
+            )  # fmt: skip
+            self.provisioning_client = client
+        return self._provisioner
+
+    def activate_channel(self) -> None:
+        self.activation_refusal = None
+        try:
+            self.readiness = self.provisioner.activate()
+        except ActivationRefused as refusal:
+            self.readiness = refusal.readiness
+            self.activation_refusal = str(refusal)
+        except TokenError as error:
+            self.activation_refusal = str(error)
+
+    def run_cycle(self) -> ChannelSummary:
+        provisioner = self.provisioner
+        self.cycle_started_at = len(self.evidence.exchanges)
+        self.cycle_clock = self.now()
+        summary = provisioner.run_cycle()
+        self.cycle_waited = self.now() - self.cycle_clock
+        self.summaries.append(summary)
+        return summary
+
+    def restart(self, path: str) -> None:
+        """Stop the provisioner and start a new one on the same SQLite state file."""
+        self.store.close()
+        self.store = SyncStore(path)
+        self._provisioner = None
+
+    # -- Zoom-side views ------------------------------------------------------------------
+
+    def zoom_user(self, name: str) -> dict[str, Any] | None:
+        return self.zoom.find_user(self.email(name))
+
+    def zoom_users_named(self, names: list[str]) -> dict[str, dict[str, Any] | None]:
+        return {name: self.zoom_user(name) for name in names}
+
+    def seed_zoom_user(self, name: str, **attributes: Any) -> dict[str, Any]:
+        """A user created in Zoom directly, as if someone had made it before the connector."""
+        body = {"schemas": [CORE_USER], "userName": self.email(name), **attributes}
+        user, _ = self.zoom.create_user(body)
+        self.seeded[name] = user["id"]
+        return user
+
+    def give_role(self, name: str, role: str) -> None:
+        user = self.zoom_user(name)
+        assert user is not None, f"{name} is not in Zoom"
+        self.require_emulator().set_user(self.target.account_id, user["id"], role=role)
+
+    def writes_in_last_cycle(self) -> list[Any]:
+        recent = self.evidence.exchanges[self.cycle_started_at :]
+        return [e for e in recent if e.method in ("POST", "PUT", "PATCH", "DELETE") and "/oauth/" not in e.url]
+
+    def scim(self, method: str, path: str, **kwargs: Any) -> Answer:
+        self.last_answer = Answer.of(self.zoom.send(method, path, **kwargs))
+        return self.last_answer
+
+    def raw(self, method: str, path: str, *, token: str | None, **kwargs: Any) -> Answer:
+        """An API call with a chosen bearer token (or none), bypassing the client's auth."""
+        headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+        response = self.zoom.http.request(
+            method, f"{self.target.api_base_url}{path}", headers=headers, auth=None, **kwargs
+        )  # fmt: skip
+        self.last_answer = Answer.of(response)
+        return self.last_answer
+
+    def token_value(self, target: Target | None = None) -> str:
+        client = self.client_for(target) if target else self.zoom
+        client.fetch_token()
+        assert client.auth.token is not None
+        return client.auth.token.value

@@ -1,0 +1,285 @@
+"""Steps of the app setup and the connection: building the Marketplace app, tokens, activation."""
+
+from __future__ import annotations
+
+from pytest_bdd import given, parsers, then, when
+
+from harness.preflight import REQUIRED_SCOPES
+from harness.target import CREDENTIAL_LABELS
+from harness.world import World
+
+QUOTED = r'"(?P<{}>[^"]*)"'
+
+
+def q(name: str) -> str:
+    return QUOTED.format(name)
+
+
+@given("a Zoom account ready for provisioning")
+def ready_account(world: World) -> None:
+    assert world.target.account_id
+
+
+# -- the Marketplace app ----------------------------------------------------------------------
+
+
+@given(parsers.re(rf"the administrator built a Server-to-Server OAuth app named {q('name')}"))
+@when(parsers.re(rf"the administrator builds a Server-to-Server OAuth app named {q('name')}"))
+def build_app(world: World, name: str) -> None:
+    world.build_app(name)
+
+
+@then("the App credentials tab shows an account ID, a client ID and a client secret")
+def credentials_shown(world: World) -> None:
+    assert world.app is not None
+    target = world.app.target
+    assert target.account_id and target.client_id and target.client_secret
+
+
+@then("the app's account ID is the account's own")
+def own_account(world: World) -> None:
+    assert world.app is not None and world.app.target.account_id == world.target.account_id
+
+
+@when(parsers.re(rf"the administrator describes the app as {q('text')}"))
+def describe(world: World, text: str) -> None:
+    world.update_app(description=text)
+
+
+@given(parsers.re(rf"the administrator enters the company name {q('name')}"))
+@when(parsers.re(rf"the administrator enters the company name {q('name')}"))
+def company(world: World, name: str) -> None:
+    world.update_app(company_name=name)
+
+
+@given(parsers.re(rf"the administrator enters the developer contact {q('name')} with the email {q('email')}"))
+@when(parsers.re(rf"the administrator enters the developer contact {q('name')} with the email {q('email')}"))
+def contact(world: World, name: str, email: str) -> None:
+    world.update_app(contact_name=name, contact_email=email)
+
+
+@given(parsers.re(rf"the administrator adds the scope {q('scope')}"))
+@when(parsers.re(rf"the administrator adds the scope {q('scope')}"))
+def add_scope(world: World, scope: str) -> None:
+    world.add_scopes(scope)
+
+
+@given(parsers.re(rf"the administrator completed the app with the seven scopes and the features {q('features')}"))
+def complete_with_features(world: World, features: str) -> None:
+    world.complete_app(features=[f.strip() for f in features.split(",")])
+
+
+@given("the administrator completed the app with the seven scopes")
+def complete(world: World) -> None:
+    world.complete_app()
+
+
+@given("the administrator completed the app without scopes")
+def complete_without_scopes(world: World) -> None:
+    world.complete_app(scopes=())
+
+
+@given("the administrator activated the app")
+@when("the administrator activates the app")
+def activate(world: World) -> None:
+    world.activate_app()
+
+
+@then("the app is activated")
+def activated(world: World) -> None:
+    assert world.activation_refusal is None, world.activation_refusal
+    assert world.app is not None and world.app.status == "activated"
+
+
+@then(parsers.re(rf"activation is refused because the {q('what')} is missing"))
+def activation_refused(world: World, what: str) -> None:
+    assert world.activation_refusal is not None, "the app was activated"
+    assert what in world.activation_missing, world.activation_missing
+    assert what in world.activation_refusal
+
+
+@given(parsers.parse("the app is {state}"))
+@when(parsers.parse("the app is {state}"))
+def app_state(world: World, state: str) -> None:
+    world.change_app(state)
+
+
+TOKEN_CAUSES = {
+    "the app is not activated": "not activated",
+    "the client is unknown": "client ID or client secret is wrong",
+}
+
+
+@then(parsers.parse("a token request with the app's credentials is refused because {cause}"))
+def token_refused_because(world: World, cause: str) -> None:
+    from harness.zoom.errors import token_refusal_cause
+
+    answer = world.request_token()
+    assert answer.status == 400, answer.body
+    assert set(answer.body) == {"reason", "error"}
+    assert TOKEN_CAUSES[cause] in token_refusal_cause(answer.body["error"], answer.body["reason"])
+
+
+@then(parsers.re(rf"a token obtained with the app's credentials lists the scope {q('scope')}"))
+def token_lists_scope(world: World, scope: str) -> None:
+    answer = world.request_token()
+    assert answer.status == 200, answer.body
+    assert scope in answer.body["scope"].split(" ")
+
+
+@when("a token is requested with the provisioning app's account ID, client ID and client secret")
+def request_provisioning_token(world: World) -> None:
+    world.request_token(world.target)
+
+
+@when("a token is requested with a wrong client secret")
+def request_with_wrong_secret(world: World) -> None:
+    world.request_token(world.target.with_credentials(client_secret="not-the-secret"))
+
+
+@when("a token is requested with a JWT app's API key and API secret")
+def request_with_jwt_credentials(world: World) -> None:
+    # A JWT app had an API key and secret and no account ID: the nearest a client can send.
+    world.request_token(world.target.with_credentials(client_id="jwt-api-key", client_secret="jwt-api-secret"))
+
+
+@when(parsers.re(rf"a token is requested with the grant {q('grant')}"))
+def request_with_grant(world: World, grant: str) -> None:
+    world.request_token(world.target, grant_type=grant)
+
+
+@then("the token is a bearer token that lasts one hour")
+def bearer_for_an_hour(world: World) -> None:
+    answer = world.token_answer
+    assert answer is not None and answer.status == 200, answer
+    assert answer.body["token_type"] == "bearer"
+    assert answer.body["expires_in"] in (3600, 3599)  # both are seen on Zoom's wire
+
+
+@then("the token lists every documented scope:")
+def lists_every_scope(world: World, datatable: list[list[str]]) -> None:
+    expected = [row[0] for row in datatable[1:]]
+    assert expected == list(REQUIRED_SCOPES)
+    assert world.token_answer is not None
+    assert set(expected) <= set(world.token_answer.body["scope"].split(" "))
+
+
+@then("the token answer has the fields:")
+def token_fields(world: World, datatable: list[list[str]]) -> None:
+    assert world.token_answer is not None
+    assert set(world.token_answer.body) == {row[0] for row in datatable[1:]}
+
+
+@then("the token's scope is one space-separated string")
+def scope_is_string(world: World) -> None:
+    assert world.token_answer is not None
+    scope = world.token_answer.body["scope"]
+    assert isinstance(scope, str) and scope == " ".join(scope.split())
+
+
+@then(parsers.re(rf"the token request is refused with {q('error')}"))
+def token_refused_with(world: World, error: str) -> None:
+    answer = world.token_answer
+    assert answer is not None and answer.status == 400, answer
+    assert answer.body["error"] == error
+
+
+@then("the refusal has a reason")
+def refusal_reason(world: World) -> None:
+    assert world.token_answer is not None
+    assert set(world.token_answer.body) == {"reason", "error"} and world.token_answer.body["reason"]
+
+
+# -- the connection and channel activation ----------------------------------------------------
+
+
+@then("the connection's Target asks for exactly these credentials:")
+def target_fields(datatable: list[list[str]]) -> None:
+    assert [row[0] for row in datatable[1:]] == list(CREDENTIAL_LABELS.values())
+
+
+@given("the connection is given the provisioning app's credentials")
+@when("the connection is given the provisioning app's credentials")
+def provisioning_credentials(world: World) -> None:
+    world.set_target(world.target)
+
+
+WRONG = {
+    "client secret": {"client_secret": "not-the-secret"},
+    "client ID": {"client_id": "not-the-client"},
+    "account ID": {"account_id": "not-the-account"},
+}
+
+
+@given(parsers.parse("the connection is given a wrong {credential}"))
+def wrong_credential(world: World, credential: str) -> None:
+    world.set_target(**WRONG[credential])
+
+
+@given("the connection uses the new app's credentials")
+def new_app_credentials(world: World) -> None:
+    assert world.app is not None
+    world.set_target(world.app.target)
+
+
+@given("the connection uses that app's credentials")
+def that_app_credentials(world: World) -> None:
+    assert world.other_target is not None
+    world.set_target(world.other_target)
+
+
+@then("nothing has been sent to Zoom")
+def nothing_sent(world: World) -> None:
+    assert world.evidence.exchanges == []
+
+
+@given("the channel is activated")
+@when("the channel is activated")
+def activate_channel(world: World) -> None:
+    world.activate_channel()
+
+
+@then("the channel is active")
+def channel_active(world: World) -> None:
+    assert world.activation_refusal is None, world.activation_refusal
+    assert world.provisioner.channel.active
+
+
+@then(parsers.re(rf"channel activation is refused because {q('cause')}"))
+def channel_refused(world: World, cause: str) -> None:
+    assert world.activation_refusal is not None, "the channel was activated"
+    assert cause in world.activation_refusal, world.activation_refusal
+    assert not world.provisioner.channel.active
+
+
+@then("channel activation names every missing scope:")
+def names_every_scope(world: World, datatable: list[list[str]]) -> None:
+    assert world.activation_refusal is not None
+    for row in datatable[1:]:
+        assert f"the token lacks the scope {row[0]}" in world.activation_refusal
+    present = set(REQUIRED_SCOPES) - {row[0] for row in datatable[1:]}
+    for scope in present:
+        assert f"the token lacks the scope {scope}" not in world.activation_refusal
+
+
+@given(parsers.re(rf"an activated app that holds every documented scope except {q('scope')}"))
+def app_without_scope(world: World, scope: str) -> None:
+    world.app_with_scopes([s for s in REQUIRED_SCOPES if s != scope])
+
+
+@given(parsers.re(rf"an activated app that holds only the scopes {q('scopes')}"))
+def app_with_only(world: World, scopes: str) -> None:
+    world.app_with_scopes([s.strip() for s in scopes.split(",")])
+
+
+ACCOUNT_CONDITIONS = {"without SSO enabled": {"sso_enabled": False}, "on the Pro plan": {"plan": "Pro"}}
+
+
+@given(parsers.parse("a Zoom account {condition} with an activated app holding the seven scopes"))
+def unready_account(world: World, condition: str) -> None:
+    world.account_with(**ACCOUNT_CONDITIONS[condition])
+
+
+@given("the channel is inactive")
+def inactive_channel(world: World) -> None:
+    world.set_channel(active=False)

@@ -1,0 +1,388 @@
+"""Steps of provisioning: the directory, the channel, cycles, and what Zoom holds afterwards."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pytest_bdd import given, parsers, then, when
+
+from harness.mapping import FieldMapping, scim_body, zoom_value
+from harness.source import SourceLocation
+from harness.world import World
+from steps.app_setup import q
+
+OPTION_NAMES = {"User Create": "create", "User Update": "update", "User Disable/Delete": "remove"}
+SELECTED = {"selected": True, "cleared": False}
+
+
+# -- the directory ----------------------------------------------------------------------------
+
+
+@given("the directory has the users:")
+def directory_users(world: World, datatable: list[list[str]]) -> None:
+    header, *rows = datatable
+    for row in rows:
+        values = dict(zip(header, row, strict=True))
+        name = values.pop("user")
+        world.people.add_person(world.uid(name), mail=world.email(name), **{k: v for k, v in values.items() if v})
+
+
+@given(parsers.re(rf"the directory has a user {q('name')} whose {q('attribute')} is {q('value')}"))
+def user_with_attribute(world: World, name: str, attribute: str, value: str) -> None:
+    if attribute == "mail":
+        world.people.add_person(world.uid(name), mail=value or None)
+    else:
+        world.people.add_person(world.uid(name), mail=world.email(name), **{attribute: value or None})
+
+
+@given(parsers.re(rf"the directory has a user {q('name')} whose {q('attribute')} values are {q('values')}"))
+def user_with_values(world: World, name: str, attribute: str, values: str) -> None:
+    world.people.add_person(
+        world.uid(name), mail=world.email(name), **{attribute: [v.strip() for v in values.split(",")]}
+    )
+
+
+@given(parsers.re(rf"the directory has a user {q('name')} whose work email is {q('local')}"))
+def user_with_work_email(world: World, name: str, local: str) -> None:
+    world.people.add_person(world.uid(name), mail=world.email(name), workEmail=world.email(local))
+
+
+@given(parsers.parse("the directory has {count:d} generated users"))
+def generated_users(world: World, count: int) -> None:
+    for _ in range(count):
+        generated_user_joins(world)
+
+
+@when("a generated user joins the directory")
+def generated_user_joins(world: World) -> None:
+    name = f"gen{len(world.generated) + 1}"
+    world.people.add_person(world.uid(name), mail=world.email(name))
+    world.generated.append(name)
+
+
+@given(parsers.re(rf"the directory has the group {q('group')} with the members {q('members')}"))
+def directory_group(world: World, group: str, members: str) -> None:
+    world.people.add_group(group, [world.uid(m.strip()) for m in members.split(",")])
+
+
+@when(parsers.re(rf"the directory changes the {q('attribute')} of {q('name')} to {q('value')}"))
+def change_attribute(world: World, attribute: str, name: str, value: str) -> None:
+    world.people.update(world.uid(name), **{attribute: value})
+
+
+@when(parsers.re(rf"the directory clears the {q('attribute')} of {q('name')}"))
+def clear_attribute(world: World, attribute: str, name: str) -> None:
+    world.people.update(world.uid(name), **{attribute: None})
+
+
+@given(parsers.re(rf"{q('name')} is disabled in the directory"))
+@when(parsers.re(rf"{q('name')} is disabled in the directory"))
+def disable(world: World, name: str) -> None:
+    world.people.disable(world.uid(name))
+
+
+@when(parsers.re(rf"{q('name')} is enabled in the directory again"))
+def enable(world: World, name: str) -> None:
+    world.people.enable(world.uid(name))
+
+
+@when(parsers.re(rf"{q('name')} is deleted from the directory"))
+def delete(world: World, name: str) -> None:
+    world.people.delete(world.uid(name))
+
+
+@when(parsers.re(rf"{q('name')} no longer meets the source location"))
+def leave_filter(world: World, name: str) -> None:
+    world.people.update(world.uid(name), ou="Alumni")
+
+
+@when(parsers.re(rf"{q('name')} joins the group {q('group')}"))
+def join_group(world: World, name: str, group: str) -> None:
+    world.people.add_member(group, world.uid(name))
+
+
+@when(parsers.re(rf"{q('name')} leaves the group {q('group')}"))
+def leave_group(world: World, name: str, group: str) -> None:
+    world.people.remove_member(group, world.uid(name))
+
+
+# -- the channel ------------------------------------------------------------------------------
+
+
+@given(parsers.re(rf"the channel maps {q('field')} from the directory attribute {q('attribute')}"))
+def map_field(world: World, field: str, attribute: str) -> None:
+    world.map_field(field, FieldMapping((attribute,)))
+
+
+@given(parsers.re(rf"the channel's source location is the filter {q('ldap_filter')}"))
+def location_filter(world: World, ldap_filter: str) -> None:
+    world.set_location(SourceLocation(filter=ldap_filter))
+
+
+@given(parsers.re(rf"the channel's source location is the group {q('group')} with the members {q('members')}"))
+def location_group(world: World, group: str, members: str) -> None:
+    group_dn = world.people.add_group(group, [world.uid(m.strip()) for m in members.split(",")])
+    world.set_location(SourceLocation(group_dn=group_dn))
+
+
+@given(parsers.re(rf"the Remove User Action is {q('action')}"))
+def remove_action(world: World, action: str) -> None:
+    world.set_options(remove_action=action.lower())
+
+
+@given(parsers.parse("{option} is cleared"))
+def clear_option(world: World, option: str) -> None:
+    world.set_options(**{OPTION_NAMES[option]: False})
+
+
+@given(
+    parsers.parse(
+        "the provisioning options are User Create {create}, User Update {update}, User Disable/Delete {remove}"
+    )
+)
+def options_matrix(world: World, create: str, update: str, remove: str) -> None:
+    world.set_options(create=SELECTED[create], update=SELECTED[update], remove=SELECTED[remove])
+
+
+@then("the provisioning options are:")
+def options_are(world: World, datatable: list[list[str]]) -> None:
+    options = world.options
+    shown = {
+        "User Create": "selected" if options.create else "cleared",
+        "User Update": "selected" if options.update else "cleared",
+        "User Disable/Delete": "selected" if options.remove else "cleared",
+        "Remove User Action": options.remove_action.capitalize(),
+    }
+    assert {row[0]: row[1] for row in datatable[1:]} == shown
+
+
+@given(parsers.parse("the channel timeout is {seconds:d} seconds"))
+def channel_timeout(world: World, seconds: int) -> None:
+    world.set_channel(timeout=float(seconds))
+
+
+@given(parsers.parse("the channel's Max Threads is {threads:d}"))
+def max_threads(world: World, threads: int) -> None:
+    world.set_channel(max_threads=threads)
+
+
+@given("the provisioner keeps its sync state in a file")
+def state_in_file(world: World, tmp_path: Path) -> None:
+    world.state_file = str(tmp_path / "provisioner.sqlite")  # type: ignore[attr-defined]
+    world.restart(world.state_file)  # type: ignore[attr-defined]
+
+
+@when("the provisioner is restarted on the same sync state")
+def restart(world: World) -> None:
+    world.restart(world.state_file)  # type: ignore[attr-defined]
+
+
+# -- cycles -----------------------------------------------------------------------------------
+
+
+@given("a provisioning cycle has run")
+@when("a provisioning cycle runs")
+def cycle(world: World) -> None:
+    world.run_cycle()
+
+
+@then(parsers.parse("the cycle created {created:d}, updated {updated:d} and disabled {disabled:d} users"))
+def cycle_counts(world: World, created: int, updated: int, disabled: int) -> None:
+    summary = world.summaries[-1]
+    assert (summary.created, summary.updated, summary.disabled) == (created, updated, disabled), str(summary)
+
+
+@then(parsers.re(r"the cycle failed (?P<failed>\d+) operations?"))
+def cycle_failed(world: World, failed: str) -> None:
+    assert world.summaries[-1].failed == int(failed), str(world.summaries[-1])
+
+
+@then("the channel summary reports:")
+def summary_reports(world: World, datatable: list[list[str]]) -> None:
+    summary = world.records.summaries[-1].to_dict()
+    for count, value in datatable[1:]:
+        assert summary[count] == int(value), (count, summary)
+
+
+@then("the channel summary reports its duration")
+def summary_duration(world: World) -> None:
+    duration = world.records.summaries[-1].duration
+    assert isinstance(duration, float) and duration >= 0
+
+
+# -- what Zoom holds --------------------------------------------------------------------------
+
+
+@then(parsers.re(rf"Zoom has the user {q('name')}"))
+def zoom_has(world: World, name: str) -> None:
+    assert world.zoom_user(name) is not None, f"{world.email(name)} is not in Zoom"
+
+
+@given(parsers.re(rf"Zoom has no user {q('name')}"))
+@then(parsers.re(rf"Zoom has no user {q('name')}"))
+def zoom_has_not(world: World, name: str) -> None:
+    assert world.zoom_user(name) is None, f"{world.email(name)} is in Zoom"
+
+
+@then(parsers.re(rf"Zoom has a user with the username of {q('name')}"))
+def zoom_has_username(world: World, name: str) -> None:
+    assert world.zoom.find_user(world.email(name)) is not None
+
+
+@then(parsers.re(rf"Zoom holds exactly one user {q('name')}"))
+def exactly_one(world: World, name: str) -> None:
+    page = world.scim("GET", "/scim2/Users", params={"filter": f'userName eq "{world.email(name)}"'})
+    assert page.body["totalResults"] == 1, page.body
+
+
+@then("every generated user is in Zoom exactly once")
+def every_generated_once(world: World) -> None:
+    for name in world.generated:
+        exactly_one(world, name)
+
+
+@given(parsers.re(rf"the Zoom user {q('name')} is (?P<status>active|inactive|deleted)"))
+@then(parsers.re(rf"the Zoom user {q('name')} is (?P<status>active|inactive|deleted)"))
+def zoom_status(world: World, name: str, status: str) -> None:
+    user = world.zoom_user(name)
+    if status == "deleted":
+        assert user is None, f"{name} is still in Zoom"
+        return
+    assert user is not None, f"{name} is not in Zoom"
+    assert user["active"] is (status == "active"), user
+
+
+@given(parsers.re(rf"the Zoom user {q('name')} has the {q('field')} {q('value')}"))
+@then(parsers.re(rf"the Zoom user {q('name')} has the {q('field')} {q('value')}"))
+def zoom_field(world: World, name: str, field: str, value: str) -> None:
+    user = world.zoom_user(name)
+    assert user is not None, f"{name} is not in Zoom"
+    assert zoom_value(user, field) == value, user
+
+
+@then(parsers.re(rf"the Zoom user {q('name')} has the (?P<kind>email|username) of {q('other')}"))
+def zoom_email(world: World, name: str, kind: str, other: str) -> None:
+    user = world.zoom_user(name)
+    assert user is not None
+    assert zoom_value(user, "Email" if kind == "email" else "Username") == world.email(other)
+
+
+@given(parsers.re(rf"Zoom already has the user {q('name')} with the title {q('title')}"))
+def zoom_already_has(world: World, name: str, title: str) -> None:
+    world.seed_zoom_user(name, title=title)
+
+
+@given(parsers.re(rf"Zoom already has the users {q('names')}"))
+def zoom_already_has_users(world: World, names: str) -> None:
+    for name in names.split(","):
+        world.seed_zoom_user(name.strip())
+
+
+@then(parsers.re(rf"the Zoom user {q('name')} is the one that existed before"))
+def same_user(world: World, name: str) -> None:
+    user = world.zoom_user(name)
+    assert user is not None and user["id"] == world.seeded[name]
+
+
+@then("no Zoom user was created")
+def none_created(world: World) -> None:
+    assert world.summaries[-1].created == 0
+    assert not [w for w in world.writes_in_last_cycle() if w.method == "POST"]
+
+
+@then(parsers.re(rf"Zoom has no group {q('group')}"))
+def no_group(world: World, group: str) -> None:
+    page = world.scim("GET", "/scim2/Groups", params={"filter": f'displayName eq "{group}"'})
+    assert page.status == 200 and page.body["totalResults"] == 0, page.body
+
+
+@then(parsers.re(rf"the last update sent to Zoom carried only {q('field')}"))
+def update_carried_only(world: World, field: str) -> None:
+    updates = [w for w in world.writes_in_last_cycle() if w.method == "PUT"]
+    assert len(updates) == 1, updates
+    sent = json.loads(updates[0].request_body)
+    expected = scim_body({field: "x"})
+    assert set(sent) == set(expected), sent
+
+
+@then("nothing was written to Zoom in the last cycle")
+def nothing_written(world: World) -> None:
+    assert world.writes_in_last_cycle() == []
+
+
+@then(parsers.re(rf"no request sent to Zoom carried the role {q('role')}"))
+def role_not_sent(world: World, role: str) -> None:
+    for exchange in world.evidence.exchanges:
+        if exchange.method in ("POST", "PUT", "PATCH"):
+            assert role not in exchange.request_body, exchange.request_body
+
+
+@given(parsers.re(rf"Zoom gives {q('name')} the role {q('role')}"))
+def give_role(world: World, name: str, role: str) -> None:
+    world.give_role(name, role)
+
+
+# -- the provisioner's records ----------------------------------------------------------------
+
+
+@then(parsers.re(rf"the provisioner log warns in the user workflow section that {q('text')}"))
+def log_warns(world: World, text: str) -> None:
+    warnings = world.records.warnings()
+    assert any(text in w for w in warnings), warnings
+
+
+@then(parsers.re(rf"the provisioner log gives the reason {q('text')}"))
+def log_reason(world: World, text: str) -> None:
+    lines = [str(line) for line in world.records.log]
+    assert any(text in line for line in lines), lines
+
+
+@then(parsers.re(rf"the audit log records a (?P<outcome>successful|failed) (?P<event>[A-Z]+) for {q('name')}"))
+def audit_has(world: World, outcome: str, event: str, name: str) -> None:
+    _audit(world, outcome, event, name)
+
+
+@then(parsers.re(rf"the audit log records a failed (?P<event>[A-Z]+) for {q('name')} naming {q('text')}"))
+def audit_failed_naming(world: World, event: str, name: str, text: str) -> None:
+    record = _audit(world, "failed", event, name)
+    assert text in (record.non_success_cause or ""), record
+
+
+def _audit(world: World, outcome: str, event: str, name: str):  # type: ignore[no-untyped-def]
+    guid = world.people.person(world.uid(name)).guid
+    matching = [a for a in world.records.audit if a.source_id == guid and a.event_type == event]
+    assert matching, [a.to_dict() for a in world.records.audit]
+    record = matching[-1]
+    assert record.is_success is (outcome == "successful"), record
+    return record
+
+
+@then("every audit record has the fields:")
+def audit_fields(world: World, datatable: list[list[str]]) -> None:
+    expected = {row[0] for row in datatable[1:]}
+    assert world.records.audit
+    for record in world.records.audit:
+        assert set(record.to_dict()) == expected
+
+
+@then(parsers.re(r"the provisioner asked for (?P<count>\d+) access tokens?"))
+def token_requests(world: World, count: str) -> None:
+    assert world.provisioning_client is not None
+    assert world.provisioning_client.auth.token_requests == int(count)
+
+
+@then(parsers.parse("at most {threads:d} calls to Zoom were in flight at once"))
+def in_flight(world: World, threads: int) -> None:
+    assert world.in_flight is not None
+    assert 1 <= world.in_flight.peak <= threads, world.in_flight.peak
+
+
+@then(parsers.re(r"the provisioner waited at least (?P<seconds>\d+) seconds?"))
+def waited(world: World, seconds: str) -> None:
+    assert world.cycle_waited >= int(seconds), world.cycle_waited
+
+
+@then("no call was refused for an expired token")
+def no_expired(world: World) -> None:
+    assert not [e for e in world.evidence.exchanges if e.status == 401]

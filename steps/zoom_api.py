@@ -1,0 +1,178 @@
+"""Steps on Zoom's own wire behaviour: raw SCIM calls, tokens, faults and the clock."""
+
+from __future__ import annotations
+
+from pytest_bdd import given, parsers, then, when
+
+from harness.world import World
+from steps.app_setup import q
+
+FAULTS = {
+    "answers 503": {"status": 503},
+    "answers 502": {"status": 502},
+    "times out": {"latency": 45},
+    "drops the connection": {"drop": True},
+}
+
+
+@given(parsers.parse("Zoom answers every user creation after {seconds:d} seconds for the next {times:d} calls"))
+def slow_creates(world: World, seconds: int, times: int) -> None:
+    world.require_emulator().inject(route="scim.users.create", latency=world.seconds(seconds), times=times)
+
+
+@given(parsers.parse("Zoom refuses the next {times:d} user creations with status {status:d}"))
+def refuse_creates(world: World, times: int, status: int) -> None:
+    body = {"code": 300, "message": "Injected refusal."}
+    world.require_emulator().inject(route="scim.users.create", status=status, body=body, times=times)
+
+
+@given(parsers.parse("Zoom {fault} on the next {times:d} user creations, {when} applying them"))
+def faulty_creates(world: World, fault: str, times: int, when: str) -> None:
+    spec = dict(FAULTS[fault])
+    if "latency" in spec:
+        spec["latency"] = world.seconds(spec["latency"])
+    world.require_emulator().inject(route="scim.users.create", times=times, applied=when == "after", **spec)
+
+
+@given(parsers.parse("Zoom answers the next user creation with 429 and a Retry-After of {seconds:d} seconds as {form}"))
+def rate_limited_creates(world: World, seconds: int, form: str) -> None:
+    world.require_emulator().inject(
+        route="scim.users.create", status=429, retry_after=seconds, retry_after_form=form, times=1
+    )
+
+
+@given("Zoom invalidates every token at the next user creation")
+def invalidate_tokens(world: World) -> None:
+    world.require_emulator().inject(route="scim.users.create", invalidate_tokens=True)
+
+
+@when("an hour passes on Zoom's clock")
+def hour_passes(world: World) -> None:
+    world.require_emulator().advance_clock(3600)
+
+
+@given("Zoom's clock stands still")
+def clock_still(world: World) -> None:
+    world.require_emulator().freeze_clock()
+
+
+@given("a token of the provisioning app")
+def saved_token(world: World) -> None:
+    world.saved_token = world.token_value()
+
+
+@when(parsers.re(rf"Zoom's SCIM users are listed with the token {q('token')}"))
+def list_with_token(world: World, token: str) -> None:
+    world.raw("GET", "/scim2/Users", token=token)
+
+
+@when("Zoom's SCIM users are listed with that token")
+def list_with_saved_token(world: World) -> None:
+    world.raw("GET", "/scim2/Users", token=world.saved_token)
+
+
+@when("Zoom's SCIM users are listed with a token of that app")
+def list_with_other_app(world: World) -> None:
+    assert world.other_target is not None
+    world.raw("GET", "/scim2/Users", token=world.token_value(world.other_target))
+
+
+@when(parsers.parse("Zoom's SCIM users are listed from index {start:d}, {count:d} at a time"))
+def list_page(world: World, start: int, count: int) -> None:
+    world.scim("GET", "/scim2/Users", params={"startIndex": start, "count": count})
+
+
+@when(parsers.re(rf"Zoom's SCIM users are filtered by the username of {q('name')}"))
+def list_filtered(world: World, name: str) -> None:
+    world.scim("GET", "/scim2/Users", params={"filter": f'userName eq "{world.email(name)}"'})
+
+
+@when(parsers.parse("Zoom's SCIM users are listed {times:d} times in one second"))
+def list_many(world: World, times: int) -> None:
+    token = world.token_value()
+    for _ in range(times):
+        world.raw("GET", "/scim2/Users", token=token)
+
+
+@when(parsers.re(rf"a SCIM user {q('name')} is created again"))
+def create_again(world: World, name: str) -> None:
+    world.scim("POST", "/scim2/Users", json={"schemas": [CORE], "userName": world.email(name)}, idempotent=False)
+
+
+CORE = "urn:ietf:params:scim:schemas:core:2.0:User"
+
+
+@when(parsers.re(rf"the SCIM user {q('name')} is patched to active {q('active')}"))
+def patch_active(world: World, name: str, active: str) -> None:
+    user = world.zoom_user(name)
+    assert user is not None
+    world.zoom.set_active(user["id"], active == "true")
+
+
+@when(parsers.re(rf"the SCIM user {q('name')} is deleted"))
+def delete_user(world: World, name: str) -> None:
+    user = world.zoom_user(name)
+    assert user is not None
+    world.deleted_id = user["id"]  # type: ignore[attr-defined]
+    world.scim("DELETE", f"/scim2/Users/{user['id']}")
+
+
+@then(parsers.re(rf"fetching the SCIM user {q('name')} by id answers (?P<status>\d+)"))
+def fetch_by_id(world: World, name: str, status: str) -> None:
+    answer = world.scim("GET", f"/scim2/Users/{world.deleted_id}")  # type: ignore[attr-defined]
+    assert answer.status == int(status), answer
+
+
+@then(parsers.re(r"Zoom answers (?P<status>\d+)$"))
+def answers(world: World, status: str) -> None:
+    assert world.last_answer is not None and world.last_answer.status == int(status), world.last_answer
+
+
+@then(parsers.re(r"Zoom answers (?P<status>\d+) with code (?P<code>\d+)$"))
+def answers_code(world: World, status: str, code: str) -> None:
+    answer = world.last_answer
+    assert answer is not None and answer.status == int(status), answer
+    assert answer.body["code"] == int(code)
+
+
+@then(parsers.re(rf"Zoom answers (?P<status>\d+) with code (?P<code>\d+) saying {q('message')}"))
+def answers_message(world: World, status: str, code: str, message: str) -> None:
+    answers_code(world, status, code)
+    assert world.last_answer is not None and world.last_answer.body["message"] == message
+
+
+@then(parsers.re(rf"Zoom answers (?P<status>\d+) with code (?P<code>\d+) naming the scope {q('scope')}"))
+def answers_scope(world: World, status: str, code: str, scope: str) -> None:
+    answers_code(world, status, code)
+    assert world.last_answer is not None and f"[{scope}]" in world.last_answer.body["message"]
+
+
+@then(parsers.parse("the list starts at index {start:d} with {count:d} users"))
+def list_starts(world: World, start: int, count: int) -> None:
+    body = world.last_answer.body if world.last_answer else {}
+    assert body["startIndex"] == start and body["itemsPerPage"] == count == len(body["Resources"]), body
+    assert body["totalResults"] >= count
+
+
+@then(parsers.re(rf"the list holds exactly the user {q('name')}"))
+def list_holds(world: World, name: str) -> None:
+    body = world.last_answer.body if world.last_answer else {}
+    assert [u["userName"] for u in body["Resources"]] == [world.email(name)], body
+
+
+@then("the list is empty")
+def list_empty(world: World) -> None:
+    body = world.last_answer.body if world.last_answer else {}
+    assert body["totalResults"] == 0 and body["Resources"] == [], body
+
+
+@then("the answer carries the rate-limit headers:")
+def rate_headers(world: World, datatable: list[list[str]]) -> None:
+    assert world.last_answer is not None
+    for row in datatable[1:]:
+        assert row[0] in world.last_answer.headers, dict(world.last_answer.headers)
+
+
+@then(parsers.re(rf"the last answer is (?P<status>\d+) with code (?P<code>\d+) and the message {q('message')}"))
+def last_answer(world: World, status: str, code: str, message: str) -> None:
+    answers_message(world, status, code, message)
