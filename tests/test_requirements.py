@@ -1,0 +1,49 @@
+"""Every requirement is certified by a tagged scenario; no tag names an unknown requirement; the
+project's catalogue is the shared one."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from harness.requirements import catalogue, parse_markdown
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "requirements.md"
+TAG = re.compile(r"@req:([A-Z]+-\d+)")
+
+
+def _tagged() -> dict[str, list[str]]:
+    tagged: dict[str, list[str]] = {}
+    for feature in sorted((ROOT / "features").rglob("*.feature")):
+        for number, line in enumerate(feature.read_text(encoding="utf-8").splitlines(), 1):
+            for requirement in TAG.findall(line):
+                tagged.setdefault(requirement, []).append(f"{feature.relative_to(ROOT)}:{number}")
+    return tagged
+
+
+def test_every_requirement_has_a_tagged_scenario() -> None:
+    missing = [r.id for r in catalogue() if r.id not in _tagged()]
+    assert missing == [], f"requirements with no @req tag in features/: {missing}"
+
+
+def test_no_tag_names_an_unknown_requirement() -> None:
+    known = {r.id for r in catalogue()}
+    unknown = {tag: where for tag, where in _tagged().items() if tag not in known}
+    assert unknown == {}, f"tags naming no requirement of the catalogue: {unknown}"
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="../shared/requirements.md is not beside this checkout")
+def test_the_catalogue_is_the_shared_one() -> None:
+    assert list(catalogue()) == parse_markdown(SHARED.read_text(encoding="utf-8")), (
+        "harness/requirements.json differs from shared/requirements.md: regenerate it with "
+        "`python -m harness.requirements ../shared/requirements.md`"
+    )
+
+
+def test_the_catalogue_is_complete() -> None:
+    ids = [r.id for r in catalogue()]
+    assert len(ids) == len(set(ids)) == 76
+    assert {r.group for r in catalogue()} == {"APP", "CONN", "OPT", "ATTR", "UM", "LIM", "CHG", "ENG", "ZM"}
