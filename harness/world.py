@@ -162,6 +162,8 @@ class World:
     # -- life cycle -----------------------------------------------------------------------
 
     def close(self) -> None:
+        if self.session.ledger is not None:
+            self._remove_created_users()
         for client in self._clients:
             client.close()
         self.store.close()
@@ -179,6 +181,17 @@ class World:
     def now(self) -> float:
         """The client side's clock: the emulator's in-process, the wall clock otherwise."""
         return self.emulator.clock.now() if self.emulator is not None else time.time()
+
+    def _remove_created_users(self) -> None:
+        """On a real account, delete this scenario's users now; the session sweeps what remains."""
+        assert self.session.ledger is not None
+        mine = f"{self.uid('')}"
+        for user_id, user_name in self.session.ledger.users().items():
+            if user_name.startswith(mine):
+                try:
+                    self.zoom.delete_user(user_id)
+                except Exception:
+                    pass
 
     def require_emulator(self) -> EmulatorControl:
         if self.control is None:
@@ -224,7 +237,7 @@ class World:
     def uid(self, name: str) -> str:
         """The directory uid for a scenario's user name; on a real account it carries the run marker."""
         if self.session.kind is TargetKind.ZOOM:
-            return f"{self.session.run_marker}-{name}"
+            return f"{self.session.run_marker}-{self.seed % 16**6:06x}-{name}"
         return name
 
     def email(self, name: str) -> str:

@@ -1,0 +1,123 @@
+"""The ``zoom`` target, proven against the emulator served on loopback and treated as a remote
+Zoom: only URLs and credentials are given; the guard refuses writes to users the run did not
+create; everything the run created is gone afterwards, even after an interrupt."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from harness.guard import GuardedTransport, GuardRefused, Ledger
+from harness.pytest_plugin import clean_up
+from harness.target import Target
+from harness.world import SessionTarget, TargetKind
+from mocks import ZoomEmulator
+from mocks.server import ServedEmulator
+
+ROOT = Path(__file__).resolve().parent.parent
+CORE = "urn:ietf:params:scim:schemas:core:2.0:User"
+
+
+def _environment(served: ServedEmulator, tmp_path: Path) -> dict[str, str]:
+    credentials = served.emulator.ready_account(domain="realish.example")
+    return {
+        **os.environ,
+        "ZOOM_ACCOUNT_ID": credentials.account_id,
+        "ZOOM_CLIENT_ID": credentials.client_id,
+        "ZOOM_CLIENT_SECRET": credentials.client_secret,
+        "ZOOM_TOKEN_URL": credentials.token_url,
+        "ZOOM_API_BASE_URL": credentials.api_base_url,
+        "ZOOM_TEST_EMAIL_DOMAIN": "realish.example",
+        "ZOOM_HARNESS_TARGET": "zoom",
+    }
+
+
+def _users(served: ServedEmulator) -> list[str]:
+    account = next(a for a in served.emulator.state.accounts.values() if "realish.example" in a.managed_domains)
+    return [u.user_name for u in served.emulator.state.users(account.id).values() if u.role != "Owner"]
+
+
+def test_the_features_run_to_completion_against_a_remote_zoom(tmp_path: Path) -> None:
+    with ServedEmulator() as served:
+        env = _environment(served, tmp_path)
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "steps", "-q", "-rs", "-p", "no:cacheprovider"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+        assert "needs the emulator's control surface" in result.stdout
+        summary = result.stdout.strip().splitlines()[-1]
+        assert " passed" in summary and " skipped" in summary and "failed" not in summary
+        assert _users(served) == [], "the run left users behind"
+        assert not served.emulator.faults.rules()
+
+
+def test_without_credentials_the_zoom_target_stops_at_once() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "steps", "-q", "--zoom-target", "zoom", "-p", "no:cacheprovider"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 2
+    output = result.stdout + result.stderr
+    assert "set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET" in output
+    assert "Traceback" not in output
+
+
+def test_the_guard_refuses_writes_to_users_the_run_did_not_create(tmp_path: Path) -> None:
+    emulator = ZoomEmulator()
+    credentials = emulator.ready_account()
+    stranger = emulator.state.create_user(credentials.account_id, "stranger@example.com")
+    ledger = Ledger(tmp_path / "ledger.json", "zhtest")
+    from harness.zoom.client import ZoomClient
+
+    client = ZoomClient(Target(**credentials.to_dict()), transport=GuardedTransport(emulator.transport(), ledger))
+    mine, _ = client.create_user({"schemas": [CORE], "userName": "mine@example.com"})
+    assert mine["id"] in ledger
+    client.set_active(mine["id"], False)
+    for write in (
+        lambda: client.set_active(stranger.id, False),
+        lambda: client.update_user(stranger.id, {"schemas": [CORE], "title": "x"}),
+        lambda: client.delete_user(stranger.id),
+    ):
+        with pytest.raises(GuardRefused, match="this run did not create it"):
+            write()
+    assert emulator.state.user(credentials.account_id, stranger.id).status == "active"
+    assert client.get_user(stranger.id) is not None  # reading is allowed
+
+    session = SessionTarget(TargetKind.ZOOM, 1, "zhtest", zoom=Target(**credentials.to_dict()), ledger=ledger)
+    left = _clean_up_in_process(session, emulator)
+    assert left == []
+    assert emulator.state.user_by_name(credentials.account_id, "mine@example.com") is None
+    assert emulator.state.user_by_name(credentials.account_id, "stranger@example.com") is not None
+    assert ledger.users() == {}
+
+
+def _clean_up_in_process(session: SessionTarget, emulator: ZoomEmulator) -> list[str]:
+    with emulator.mock():
+        return clean_up(session)
+
+
+def test_an_interrupted_run_still_cleans_up(tmp_path: Path) -> None:
+    with ServedEmulator() as served:
+        env = _environment(served, tmp_path)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:cacheprovider"],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while not _users(served) and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.01)
+        assert _users(served), "the run created no user to clean up"
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=60)
+        assert process.returncode == 2 and "KeyboardInterrupt" in output, output[-2000:]
+        assert _users(served) == [], "an interrupted run left users behind"
+        httpx.get(f"{served.url}/_emulator/state").raise_for_status()
