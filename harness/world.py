@@ -7,6 +7,7 @@ HTTP exchange as evidence.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from dataclasses import dataclass, field
