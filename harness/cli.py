@@ -138,6 +138,13 @@ def _provision(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
+def _run(args: argparse.Namespace) -> int:
+    from harness.runner import run_features
+
+    extra = [a for a in args.pytest_args if a != "--"]
+    return run_features(args.target, Path(args.report_dir), extra, seed=args.seed)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zoom-harness",
@@ -178,6 +185,19 @@ def build_parser() -> argparse.ArgumentParser:
     provision.add_argument("--no-verify", action="store_true", help="skip the activation check of the target")
     _add_target_options(provision)
     provision.set_defaults(func=_provision)
+
+    run = commands.add_parser(
+        "run",
+        help="run the features and write the certification report",
+        description="Run every feature against a target and write JUnit XML, Cucumber JSON, report.json and "
+        "report.html. Arguments after -- go to pytest.",
+    )
+    run.add_argument("--target", choices=("emulator", "emulator-http", "zoom"), default="emulator",
+                     help="where Zoom is (default: the in-process emulator)")  # fmt: skip
+    run.add_argument("--report-dir", default="reports", help="folder for the reports (default: reports)")
+    run.add_argument("--seed", type=int, help="Faker seed of the test data (default: random, printed)")
+    run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="-- then extra pytest arguments")
+    run.set_defaults(func=_run)
     return parser
 
 

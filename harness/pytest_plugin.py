@@ -26,6 +26,7 @@ IN_PROCESS_REASON = (
     "needs the client to share the emulator's clock (token renewal timing), which only the in-process emulator offers"
 )
 SCENARIO_KEY = pytest.StashKey[dict[str, Any]]()
+IDENTITY_KEY = pytest.StashKey[dict[str, str]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -43,6 +44,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="seed of the generated test data (default: random, printed in the header)",
     )
     group.addoption(
+        "--certification-report",
+        metavar="DIR",
+        help="write the certification report (report.json, report.html) into DIR",
+    )
+    group.addoption(
         "--zoom-email-domain",
         default=os.environ.get("ZOOM_TEST_EMAIL_DOMAIN"),
         help="email domain of the users a run creates on a real Zoom account (ZOOM_TEST_EMAIL_DOMAIN)",
@@ -58,6 +64,13 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.faker_seed = worker_input["faker_seed"]  # the controller's, so every worker agrees
     elif config.option.faker_seed is None:
         config.option.faker_seed = secrets.randbelow(2**31)
+    if config.option.certification_report:
+        from harness.report import ReportCollector
+
+        collector = ReportCollector(
+            Path(config.option.certification_report), config.option.zoom_target, config.option.faker_seed
+        )
+        config.pluginmanager.register(collector, "zoom-harness-report")
     if config.option.zoom_target == TargetKind.ZOOM.value:
         try:
             Target.resolve()
@@ -100,6 +113,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=EMULATOR_ONLY_REASON))
         elif kind is not TargetKind.EMULATOR and item.get_closest_marker("in_process"):
             item.add_marker(pytest.mark.skip(reason=IN_PROCESS_REASON))
+
+
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    request.node.stash[IDENTITY_KEY] = {"name": scenario.name, "feature": feature.name}
 
 
 @pytest.fixture(scope="session")

@@ -117,11 +117,13 @@ class World:
 
             self.emulator = ZoomEmulator()
             self.emulator.clock.freeze()
-            self._control_http = httpx.Client(transport=self.emulator.transport())
+            self._control_http = httpx.Client(
+                transport=self.emulator.transport(), event_hooks={"response": [self.evidence.record]}
+            )
             self.control = EmulatorControl(self._control_http, self.emulator.api_base_url)
         elif kind is TargetKind.EMULATOR_HTTP:
             assert self.session.served_url
-            self._control_http = httpx.Client(timeout=30)
+            self._control_http = httpx.Client(timeout=30, event_hooks={"response": [self.evidence.record]})
             self.control = EmulatorControl(self._control_http, self.session.served_url)
             self.control.clear_faults()
             self._settings = self.control.settings()
@@ -130,6 +132,7 @@ class World:
         self.domain = self.session.email_domain if kind is TargetKind.ZOOM else f"s{self.seed:08x}.example.com"
         if self.control is not None:
             self.target = self.control.ready_account(domain=self.domain)
+            self.evidence.exchanges.clear()  # the scenario's own exchanges start here
         else:
             assert self.session.zoom is not None
             self.target = self.session.zoom
@@ -396,8 +399,12 @@ class World:
         assert user is not None, f"{name} is not in Zoom"
         self.require_emulator().set_user(self.target.account_id, user["id"], role=role)
 
+    def zoom_exchanges(self, since: int = 0) -> list[Any]:
+        """Exchanges with Zoom itself, not with the emulator's control surface."""
+        return [e for e in self.evidence.exchanges[since:] if "/_emulator/" not in e.url]
+
     def writes_in_last_cycle(self) -> list[Any]:
-        recent = self.evidence.exchanges[self.cycle_started_at :]
+        recent = self.zoom_exchanges(self.cycle_started_at)
         return [e for e in recent if e.method in ("POST", "PUT", "PATCH", "DELETE") and "/oauth/" not in e.url]
 
     def scim(self, method: str, path: str, **kwargs: Any) -> Answer:

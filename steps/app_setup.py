@@ -230,7 +230,7 @@ def that_app_credentials(world: World) -> None:
 
 @then("nothing has been sent to Zoom")
 def nothing_sent(world: World) -> None:
-    assert world.evidence.exchanges == []
+    assert world.zoom_exchanges() == []
 
 
 @given("the channel is activated")

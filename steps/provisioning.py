@@ -313,7 +313,7 @@ def nothing_written(world: World) -> None:
 
 @then(parsers.re(rf"no request sent to Zoom carried the role {q('role')}"))
 def role_not_sent(world: World, role: str) -> None:
-    for exchange in world.evidence.exchanges:
+    for exchange in world.zoom_exchanges():
         if exchange.method in ("POST", "PUT", "PATCH"):
             assert role not in exchange.request_body, exchange.request_body
 
@@ -385,4 +385,4 @@ def waited(world: World, seconds: str) -> None:
 
 @then("no call was refused for an expired token")
 def no_expired(world: World) -> None:
-    assert not [e for e in world.evidence.exchanges if e.status == 401]
+    assert not [e for e in world.zoom_exchanges() if e.status == 401]

@@ -1,0 +1,296 @@
+"""The certification report: every requirement of the catalogue, grouped by documentation page,
+with its scenarios, their results and their evidence. Written as ``report.json`` (shape below)
+and as a self-contained ``report.html``.
+
+``report.json``::
+
+    {"header": {"target", "harness_version", "date", "faker_seed", "totals": {...}},
+     "summary": {"requirements": {"passed", "failed", "skipped", "uncovered"},
+                 "scenarios": {"passed", "failed", "skipped"},
+                 "pages": [{"page", "passed", "failed", "skipped", "uncovered"}]},
+     "requirements": [{"id", "text", "page", "source", "status", "scenarios": [
+         {"name", "feature", "status", "reason", "duration",
+          "evidence": {"exchanges": [...], "log": [...], "audit": [...], "summaries": [...]}}]}]}
+
+A requirement's status: ``failed`` if any of its scenarios failed, else ``passed`` if one passed,
+else ``skipped`` if it has scenarios (all skipped), else ``uncovered``. Anything but ``passed`` is a
+gap.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness import __version__
+from harness.requirements import catalogue
+
+PROPERTY = "zoom_harness_scenario"
+STATUSES = ("passed", "failed", "skipped", "uncovered")
+
+
+@dataclass
+class ScenarioResult:
+    nodeid: str
+    name: str
+    feature: str
+    requirements: list[str]
+    status: str = "passed"
+    reason: str = ""
+    duration: float = 0.0
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+def scenario_identity(item: pytest.Item) -> dict[str, Any]:
+    """Names of a pytest-bdd scenario item, for the report."""
+    from harness.pytest_plugin import IDENTITY_KEY, requirement_ids
+
+    identity = item.stash.get(IDENTITY_KEY, {"name": item.name, "feature": item.nodeid.split("::")[0]})
+    name = identity["name"]
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and callspec.id:
+        name = f"{name} [{callspec.id}]"
+    return {"name": name, "feature": identity["feature"], "requirements": requirement_ids(item)}
+
+
+class ReportCollector:
+    """A pytest plugin: gathers scenario results (from xdist workers too) and writes the report."""
+
+    def __init__(self, folder: Path, target: str, seed: int | None) -> None:
+        self.folder = folder
+        self.target = target
+        self.seed = seed
+        self.results: dict[str, ScenarioResult] = {}
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        outcome = yield
+        report = outcome.get_result()
+        if report.when == "teardown" and item.nodeid.startswith("steps/"):
+            from harness.pytest_plugin import SCENARIO_KEY
+
+            data = {**scenario_identity(item), "evidence": item.stash.get(SCENARIO_KEY, {})}
+            report.user_properties.append((PROPERTY, data))
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if not report.nodeid.startswith("steps/"):
+            return
+        result = self.results.setdefault(report.nodeid, ScenarioResult(report.nodeid, report.nodeid, "", []))
+        if report.when == "call":
+            result.duration = report.duration
+        if report.failed and result.status != "failed":
+            result.status = "failed"
+            result.reason = _reason(report)
+        elif report.skipped and result.status == "passed":
+            result.status = "skipped"
+            result.reason = _reason(report)
+        for name, value in report.user_properties:
+            if name == PROPERTY:
+                result.name, result.feature = value["name"], value["feature"]
+                result.requirements, result.evidence = value["requirements"], value["evidence"]
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if hasattr(session.config, "workerinput"):
+            return  # the controller writes the report
+        document = build_report(list(self.results.values()), self.target, self.seed)
+        write_report(document, self.folder)
+        self.document = document
+
+
+def _reason(report: pytest.TestReport) -> str:
+    if report.skipped and isinstance(report.longrepr, tuple):
+        return str(report.longrepr[2]).removeprefix("Skipped: ")
+    text = report.longreprtext or ""
+    lines = [line for line in text.splitlines() if line.startswith("E ")]
+    return "\n".join(lines[:12]) or text[-1500:]
+
+
+def requirement_status(scenarios: list[ScenarioResult]) -> str:
+    statuses = {s.status for s in scenarios}
+    if not scenarios:
+        return "uncovered"
+    if "failed" in statuses:
+        return "failed"
+    if "passed" in statuses:
+        return "passed"
+    return "skipped"
+
+
+def build_report(results: list[ScenarioResult], target: str, seed: int | None) -> dict[str, Any]:
+    requirements: list[dict[str, Any]] = []
+    pages: dict[str, Counter[str]] = {}
+    for requirement in catalogue():
+        scenarios = [r for r in results if requirement.id in r.requirements]
+        status = requirement_status(scenarios)
+        pages.setdefault(requirement.page, Counter())[status] += 1
+        requirements.append(
+            {
+                **requirement.to_dict(),
+                "status": status,
+                "scenarios": [
+                    {"id": s.nodeid} | {k: v for k, v in asdict(s).items() if k not in ("nodeid", "requirements")}
+                    for s in scenarios
+                ],
+            }
+        )
+    requirement_totals = Counter(r["status"] for r in requirements)
+    scenario_totals = Counter(r.status for r in results)
+    summary = {
+        "requirements": {s: requirement_totals.get(s, 0) for s in STATUSES},
+        "scenarios": {s: scenario_totals.get(s, 0) for s in STATUSES[:3]},
+        "pages": [{"page": page, **{s: counts.get(s, 0) for s in STATUSES}} for page, counts in pages.items()],
+    }
+    header = {
+        "target": target,
+        "harness_version": __version__,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "faker_seed": seed,
+        "totals": {"requirements": len(requirements), "scenarios": len(results)},
+    }
+    return {"header": header, "summary": summary, "requirements": requirements}
+
+
+def write_report(document: dict[str, Any], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "report.json").write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
+    (folder / "report.html").write_text(render_html(document), encoding="utf-8")
+
+
+def gaps(document: dict[str, Any]) -> list[str]:
+    return [r["id"] for r in document["requirements"] if r["status"] != "passed"]
+
+
+# -- HTML -------------------------------------------------------------------------------------
+
+_COLOURS = {"passed": "#1f883d", "failed": "#cf222e", "skipped": "#9a6700", "uncovered": "#6e7781"}
+_STYLE = """
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1f2328;background:#f6f8fa}
+header{background:#0b2545;color:#fff;padding:18px 28px}header h1{margin:0 0 6px;font-size:22px}
+header dl{display:flex;flex-wrap:wrap;gap:4px 22px;margin:0}header dt{opacity:.7}
+header dd{margin:0 0 0 4px;font-weight:600}
+header .pair{display:flex}main{padding:18px 28px;max-width:1200px}
+section.page{background:#fff;border:1px solid #d0d7de;border-radius:8px;margin:16px 0;padding:8px 16px}
+h2{font-size:18px;margin:10px 0}.req{border-top:1px solid #eaeef2;padding:8px 0}.req:first-of-type{border:0}
+.badge{display:inline-block;min-width:68px;text-align:center;border-radius:12px;color:#fff;font-size:12px;
+padding:1px 8px;margin-right:8px;font-weight:600;text-transform:uppercase}
+.id{font-weight:700;margin-right:6px}.scenarios{margin:6px 0 0 84px}.scenario{margin:4px 0}
+.reason{white-space:pre-wrap;color:#57606a;font-size:12px;margin:2px 0 0 84px}
+details{margin:2px 0 4px}summary{cursor:pointer;color:#0969da}pre{background:#f6f8fa;border:1px solid #d0d7de;
+border-radius:6px;padding:8px;overflow:auto;max-height:360px;font-size:12px;white-space:pre-wrap;word-break:break-all}
+.ex{margin:6px 0}.gap{outline:2px solid #cf222e33}table.sum{border-collapse:collapse;margin:8px 0}
+table.sum td,table.sum th{border:1px solid #d0d7de;padding:4px 10px;text-align:right}table.sum th:first-child,
+table.sum td:first-child{text-align:left}
+"""
+
+
+def _badge(status: str) -> str:
+    return f'<span class="badge status-{status}" style="background:{_COLOURS[status]}">{status}</span>'
+
+
+def _chart(pages: list[dict[str, Any]]) -> str:
+    """A horizontal stacked bar per page: the pass/fail/skip/gap split of its requirements."""
+    width, bar, gap, label = 760, 18, 8, 300
+    height = len(pages) * (bar + gap) + 30
+    parts = [f'<svg role="img" aria-label="Requirement results by page" width="{width}" height="{height}">']
+    for index, page in enumerate(pages):
+        y = index * (bar + gap)
+        total = sum(page[s] for s in STATUSES) or 1
+        parts.append(f'<text x="0" y="{y + 13}" font-size="12">{html.escape(page["page"])}</text>')
+        x = float(label)
+        for status in STATUSES:
+            share = page[status] / total * (width - label - 10)
+            if share:
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y}" width="{share:.1f}" height="{bar}" fill="{_COLOURS[status]}">'
+                    f"<title>{status}: {page[status]}</title></rect>"
+                )
+            x += share
+    legend_y = len(pages) * (bar + gap) + 16
+    for index, status in enumerate(STATUSES):
+        x = label + index * 110
+        parts.append(f'<rect x="{x}" y="{legend_y - 10}" width="12" height="12" fill="{_COLOURS[status]}"/>')
+        parts.append(f'<text x="{x + 16}" y="{legend_y}" font-size="12">{status}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _evidence(evidence: dict[str, Any]) -> str:
+    if not evidence:
+        return ""
+    blocks = []
+    for exchange in evidence.get("exchanges", []):
+        headers = "\n".join(f"{k}: {v}" for k, v in exchange["request_headers"].items())
+        answer = "\n".join(f"{k}: {v}" for k, v in exchange["response_headers"].items())
+        blocks.append(
+            '<div class="ex"><b>'
+            + html.escape(f"{exchange['method']} {exchange['url']} → {exchange['status']}")
+            + "</b><pre>"
+            + html.escape(f"{headers}\n\n{exchange['request_body']}\n\n--- answer ---\n")
+            + html.escape(f"{answer}\n\n{exchange['response_body']}")
+            + "</pre></div>"
+        )
+    for title, key in (("Provisioner log", "log"), ("Channel summaries", "summaries")):
+        if evidence.get(key):
+            blocks.append(f"<b>{title}</b><pre>{html.escape(chr(10).join(evidence[key]))}</pre>")
+    if evidence.get("audit"):
+        audit = "\n".join(json.dumps(a) for a in evidence["audit"])
+        blocks.append(f"<b>Audit records</b><pre>{html.escape(audit)}</pre>")
+    count = len(evidence.get("exchanges", []))
+    summary = f"<summary>Evidence: {count} HTTP exchanges with Zoom</summary>"
+    return f"<details class=evidence>{summary}{''.join(blocks)}</details>"
+
+
+def render_html(document: dict[str, Any]) -> str:
+    header, summary = document["header"], document["summary"]
+    req_totals = summary["requirements"]
+    facts = {
+        "Target": header["target"],
+        "Harness": header["harness_version"],
+        "Date": header["date"],
+        "Faker seed": header["faker_seed"],
+        "Requirements": f"{header['totals']['requirements']} ({req_totals['passed']} passed, "
+        f"{req_totals['failed']} failed, {req_totals['skipped']} skipped, {req_totals['uncovered']} uncovered)",
+        "Scenarios": f"{header['totals']['scenarios']} ({summary['scenarios']['passed']} passed, "
+        f"{summary['scenarios']['failed']} failed, {summary['scenarios']['skipped']} skipped)",
+    }
+    head = "".join(f'<div class="pair"><dt>{k}</dt><dd>{html.escape(str(v))}</dd></div>' for k, v in facts.items())
+    rows = "".join(
+        f"<tr><td>{html.escape(p['page'])}</td>" + "".join(f"<td>{p[s]}</td>" for s in STATUSES) + "</tr>"
+        for p in summary["pages"]
+    )
+    table = f"<table class=sum><tr><th>Page</th>{''.join(f'<th>{s}</th>' for s in STATUSES)}</tr>{rows}</table>"
+    sections = []
+    by_page: dict[str, list[dict[str, Any]]] = {}
+    for requirement in document["requirements"]:
+        by_page.setdefault(requirement["page"], []).append(requirement)
+    for page, requirements in by_page.items():
+        items = []
+        for requirement in requirements:
+            scenarios = "".join(
+                f'<div class="scenario">{_badge(s["status"])}{html.escape(s["feature"])}: {html.escape(s["name"])}'
+                + (f'<div class="reason">{html.escape(s["reason"])}</div>' if s["reason"] else "")
+                + _evidence(s["evidence"])
+                + "</div>"
+                for s in requirement["scenarios"]
+            )
+            gap = " gap" if requirement["status"] != "passed" else ""
+            items.append(
+                f'<div class="req{gap}" id="{requirement["id"]}">{_badge(requirement["status"])}'
+                f'<span class="id">{requirement["id"]}</span>{html.escape(requirement["text"])}'
+                f'<div class="scenarios">{scenarios or "<i>No scenario certifies this requirement.</i>"}</div></div>'
+            )
+        sections.append(f'<section class="page"><h2>{html.escape(page)}</h2>{"".join(items)}</section>')
+    return (
+        "<!doctype html><html lang=en><head><meta charset=utf-8>"
+        "<title>Zoom Provisioner certification report</title>"
+        f"<style>{_STYLE}</style></head><body><header><h1>PingFederate Zoom Provisioner: certification report</h1>"
+        f"<dl>{head}</dl></header><main><h2>Results by documentation page</h2>{_chart(summary['pages'])}{table}"
+        f"{''.join(sections)}</main></body></html>"
+    )

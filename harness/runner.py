@@ -1,0 +1,133 @@
+"""``zoom-harness run``: the features against a target, with progress, reports and a summary."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from harness.errors import HarnessError
+from harness.report import STATUSES, gaps
+from harness.target import Target
+
+PROJECT = Path(__file__).resolve().parent.parent
+_STYLE = {"passed": "green", "failed": "red", "skipped": "yellow", "uncovered": "bright_black"}
+
+
+class _ProgressPlugin:
+    """Shows one bar for the scenarios while pytest runs quietly."""
+
+    def __init__(self, console: Console) -> None:
+        self.progress = Progress(
+            TextColumn("[bold]features"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[last]}"),
+            TimeElapsedColumn(), console=console, transient=False,
+        )  # fmt: skip
+        self.task = self.progress.add_task("features", total=None, last="")
+        self.failed: list[str] = []
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.progress.update(self.task, total=len(session.items))
+        self.progress.start()
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.failed:
+            self.failed.append(report.nodeid)
+        if report.when == "teardown":
+            self.progress.update(self.task, advance=1, last=f"{len(self.failed)} failed" if self.failed else "")
+
+    def pytest_sessionfinish(self) -> None:
+        self.progress.stop()
+
+
+def check_target(target: str) -> None:
+    if target == "zoom":
+        Target.resolve()
+        if not os.environ.get("ZOOM_TEST_EMAIL_DOMAIN"):
+            raise HarnessError("the zoom target needs ZOOM_TEST_EMAIL_DOMAIN, a domain of test mailboxes")
+
+
+def run_features(
+    target: str, report_dir: Path, extra: Sequence[str] = (), seed: int | None = None, console: Console | None = None
+) -> int:
+    console = console or Console(stderr=True)
+    steps = PROJECT / "steps"
+    if not (steps.is_dir() and (PROJECT / "features").is_dir()):
+        raise HarnessError(f"`run` needs the project checkout (features/ and steps/ under {PROJECT})")
+    check_target(target)
+    try:
+        report_dir.mkdir(parents=True, exist_ok=True)
+        for stale in ("report.json", "report.html", "junit.xml", "cucumber.json"):
+            (report_dir / stale).unlink(missing_ok=True)
+    except OSError as error:
+        raise HarnessError(f"cannot write the report folder {report_dir}: {error.strerror}") from None
+    arguments = [
+        str(steps),
+        f"--rootdir={PROJECT}",
+        f"--zoom-target={target}",
+        f"--certification-report={report_dir}",
+        f"--junitxml={report_dir / 'junit.xml'}",
+        f"--cucumberjson={report_dir / 'cucumber.json'}",
+        "-p", "no:cacheprovider",
+        "-p", "no:terminal",
+        *([f"--faker-seed={seed}"] if seed is not None else []),
+        *extra,
+    ]  # fmt: skip
+    progress = _ProgressPlugin(console)
+    cwd = os.getcwd()
+    try:
+        os.chdir(PROJECT)  # pyproject.toml's pytest settings (features base dir) apply from here
+        code = pytest.main(arguments, plugins=[progress])
+    finally:
+        os.chdir(cwd)
+    report = report_dir / "report.json"
+    if not report.exists():
+        raise HarnessError(f"the features did not run (pytest exit status {int(code)}); see the output above")
+    document: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
+    _print_summary(console, document, report_dir)
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        return int(code)
+    uncovered = document["summary"]["requirements"]["uncovered"]
+    return 1 if document["summary"]["scenarios"]["failed"] or uncovered else 0
+
+
+def _print_summary(console: Console, document: dict[str, Any], report_dir: Path) -> None:
+    header, summary = document["header"], document["summary"]
+    table = Table(title=f"Requirements by documentation page (target {header['target']}, seed {header['faker_seed']})")
+    table.add_column("Page")
+    for status in STATUSES:
+        table.add_column(status, justify="right", style=_STYLE[status])
+    for page in summary["pages"]:
+        table.add_row(page["page"], *(str(page[s]) for s in STATUSES))
+    totals = summary["requirements"]
+    table.add_row("[bold]All", *(f"[bold]{totals[s]}" for s in STATUSES))
+    console.print(table)
+    scenarios = summary["scenarios"]
+    console.print(
+        f"Scenarios: {scenarios['passed']} passed, {scenarios['failed']} failed, {scenarios['skipped']} skipped"
+    )
+    for requirement in document["requirements"]:
+        for scenario in requirement["scenarios"]:
+            if scenario["status"] == "failed":
+                console.print(f"[red]FAILED[/] {requirement['id']} {scenario['feature']}: {scenario['name']}")
+    missing = gaps(document)
+    if missing:
+        console.print(f"[yellow]Gaps (no passing scenario): {', '.join(missing)}")
+    console.print(f"Report: {(report_dir / 'report.html').resolve()}")
+
+
+def main_entry(argv: Sequence[str]) -> int:  # pragma: no cover - thin shim for `python -m`
+    from harness.cli import main
+
+    return main(["run", *argv])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main_entry(sys.argv[1:]))
