@@ -19,7 +19,7 @@ run: $(STAMP)
 	$(BIN)/zoom-harness run --target emulator --report-dir reports
 
 test: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

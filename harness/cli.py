@@ -138,6 +138,31 @@ def _provision(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
+def _verify(args: argparse.Namespace) -> int:
+    from harness.preflight import check_target, probe_user
+    from harness.zoom.client import ZoomClient
+
+    target = _target(args)
+    with ZoomClient(target, timeout=30) as client:
+        readiness = check_target(client)
+        if args.probe_user and readiness.ready:
+            domain = args.probe_domain or os.environ.get("ZOOM_TEST_EMAIL_DOMAIN") or "example.com"
+            readiness.checks += probe_user(client, domain)
+    if args.json:
+        print(json.dumps({"target": {"token_url": target.token_url, "api_base_url": target.api_base_url,
+                                     "account_id": target.account_id}, **readiness.to_dict()}, indent=2))  # fmt: skip
+    else:
+        print(f"Zoom app {target.client_id} on account {target.account_id} ({target.api_base_url})")
+        for check in readiness.checks:
+            mark = {True: "ok  ", False: "FAIL", None: "--  "}[check.ok]
+            print(f"  {mark} {check.name}: {check.detail}")
+            if check.ok is False and check.fix:
+                print(f"       fix: {check.fix}")
+        print("READY: PingFederate can activate a channel with these credentials." if readiness.ready
+              else "NOT READY: fix the failed checks above.")  # fmt: skip
+    return 0 if readiness.ready else 1
+
+
 def _run(args: argparse.Namespace) -> int:
     from harness.runner import run_features
 
@@ -185,6 +210,18 @@ def build_parser() -> argparse.ArgumentParser:
     provision.add_argument("--no-verify", action="store_true", help="skip the activation check of the target")
     _add_target_options(provision)
     provision.set_defaults(func=_provision)
+
+    verify = commands.add_parser(
+        "verify",
+        help="preflight a Zoom app: credentials, activation, the seven scopes, SCIM prerequisites",
+        description="Check a Zoom Server-to-Server OAuth app the way PingFederate does when a channel is "
+        "activated. Exit status 0 only when ready.",
+    )
+    _add_target_options(verify)
+    verify.add_argument("--json", action="store_true", help="print the checks as JSON")
+    verify.add_argument("--probe-user", action="store_true", help="also create, read and delete one marked test user")
+    verify.add_argument("--probe-domain", help="email domain of the probe user (default ZOOM_TEST_EMAIL_DOMAIN)")
+    verify.set_defaults(func=_verify)
 
     run = commands.add_parser(
         "run",

@@ -126,3 +126,30 @@ def _check_scim(client: ZoomClient) -> Check:
         return Check("scim", False, "the token lacks the scope scim2",
                      f"{_MARKETPLACE} > Scopes > Add Scopes: add scim2.")  # fmt: skip
     return Check("scim", False, f"the SCIM2 API answered {response.status_code}: {message}", "")
+
+
+def probe_user(client: ZoomClient, domain: str) -> list[Check]:
+    """Create, read and delete one marked test user: the full write path PingFederate will use."""
+    import secrets
+
+    user_name = f"zoom-harness-probe-{secrets.token_hex(4)}@{domain}"
+    body = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": user_name,
+            "name": {"givenName": "Zoom Harness", "familyName": "Probe"}}  # fmt: skip
+    checks: list[Check] = []
+    try:
+        created, _ = client.create_user(body)
+    except (ZoomError, httpx.HTTPError) as error:
+        return [Check("probe create", False, f"creating {user_name} failed: {error}",
+                      "The app needs scim2 and the account must allow SCIM provisioning for this domain.")]  # fmt: skip
+    checks.append(Check("probe create", True, f"created {user_name}"))
+    try:
+        found = client.get_user(created["id"])
+        checks.append(Check("probe read", found is not None, f"read {user_name} back" if found else "not found"))
+    finally:
+        try:
+            client.delete_user(created["id"])
+            checks.append(Check("probe delete", True, f"deleted {user_name}"))
+        except (ZoomError, httpx.HTTPError) as error:
+            checks.append(Check("probe delete", False, f"deleting {user_name} failed: {error}",
+                                f"Delete {user_name} in the Zoom web portal > User Management."))  # fmt: skip
+    return checks

@@ -116,11 +116,12 @@ def _print_summary(console: Console, document: dict[str, Any], report_dir: Path)
     for requirement in document["requirements"]:
         for scenario in requirement["scenarios"]:
             if scenario["status"] == "failed":
-                console.print(f"[red]FAILED[/] {requirement['id']} {scenario['feature']}: {scenario['name']}")
+                line = f"[red]FAILED[/] {requirement['id']} {scenario['feature']}: {scenario['name']}"
+                console.print(line, soft_wrap=True, markup=True, highlight=False)
     missing = gaps(document)
     if missing:
-        console.print(f"[yellow]Gaps (no passing scenario): {', '.join(missing)}")
-    console.print(f"Report: {(report_dir / 'report.html').resolve()}")
+        console.print(f"[yellow]Gaps (no passing scenario): {', '.join(missing)}", soft_wrap=True)
+    console.print(f"Report: {(report_dir / 'report.html').resolve()}", soft_wrap=True, highlight=False)
 
 
 def main_entry(argv: Sequence[str]) -> int:  # pragma: no cover - thin shim for `python -m`

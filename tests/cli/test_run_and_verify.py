@@ -1,0 +1,138 @@
+"""``zoom-harness run`` and ``zoom-harness verify`` as a certifier runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from mocks.server import ServedEmulator
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def _harness(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "harness.cli", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=300
+    )
+
+
+def test_run_writes_every_report_and_certifies_every_requirement(tmp_path: Path) -> None:
+    result = _harness("run", "--report-dir", str(tmp_path / "reports"), "--seed", "1234", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    reports = tmp_path / "reports"
+    assert {p.name for p in reports.iterdir()} == {"report.json", "report.html", "junit.xml", "cucumber.json"}
+    document = json.loads((reports / "report.json").read_text())
+    assert document["header"]["target"] == "emulator" and document["header"]["faker_seed"] == 1234
+    assert document["summary"]["requirements"] == {"passed": 76, "failed": 0, "skipped": 0, "uncovered": 0}
+    assert len(document["requirements"]) == 76
+    first = document["requirements"][0]
+    assert set(first) == {"id", "text", "group", "page", "source", "status", "scenarios"}
+    assert set(first["scenarios"][0]) == {"id", "name", "feature", "status", "reason", "duration", "evidence"}
+    assert json.loads((reports / "cucumber.json").read_text())  # not empty
+    assert "Requirements by documentation page" in result.stderr
+    assert f"Report: {(reports / 'report.html').resolve()}" in result.stderr
+
+
+def test_run_exits_non_zero_when_requirements_are_uncovered(tmp_path: Path) -> None:
+    result = _harness("run", "--report-dir", str(tmp_path), "--", "-k", "Creating")
+    assert result.returncode == 1
+    document = json.loads((tmp_path / "report.json").read_text())
+    assert document["summary"]["requirements"]["uncovered"] > 0
+    assert "Gaps (no passing scenario)" in result.stderr
+
+
+def test_run_reports_a_failed_scenario(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    # A plugin that breaks one behaviour of the reference provisioner: the report must show it.
+    (tmp_path / "break_remove_action.py").write_text(
+        "from harness.provisioner import engine\nengine.Provisioner._remove_event = lambda self: 'DISABLE'\n"
+    )
+    result = _harness("run", "--report-dir", str(tmp_path / "r"), "--", "-p", "break_remove_action", env=env)
+    assert result.returncode == 1
+    document = json.loads((tmp_path / "r" / "report.json").read_text())
+    failed = {r["id"] for r in document["requirements"] if r["status"] == "failed"}
+    assert {"OPT-07", "UM-06"} <= failed
+    assert "FAILED OPT-07" in result.stderr
+
+
+def test_run_refuses_bad_input_in_one_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")}
+    missing = _harness("run", "--target", "zoom", "--report-dir", str(tmp_path), env=env, cwd=tmp_path)
+    assert missing.returncode == 2 and missing.stderr.count("\n") == 1
+    assert "ZOOM_ACCOUNT_ID" in missing.stderr
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    unwritable = _harness("run", "--report-dir", str(blocked / "sub"))
+    assert unwritable.returncode == 2 and "cannot write the report folder" in unwritable.stderr
+    bad_target = _harness("run", "--target", "mars")
+    assert bad_target.returncode == 2 and "invalid choice" in bad_target.stderr
+    for output in (missing.stderr, unwritable.stderr, bad_target.stderr):
+        assert "Traceback" not in output
+
+
+def test_no_secret_reaches_any_file_or_output_of_a_run(tmp_path: Path) -> None:
+    secret = "known-client-secret-for-the-scan-1234567890"
+    with ServedEmulator() as served:
+        credentials = served.emulator.ready_account(domain="scan.example", client_secret=secret)
+        env = {
+            **os.environ,
+            "ZOOM_ACCOUNT_ID": credentials.account_id,
+            "ZOOM_CLIENT_ID": credentials.client_id,
+            "ZOOM_CLIENT_SECRET": secret,
+            "ZOOM_TOKEN_URL": credentials.token_url,
+            "ZOOM_API_BASE_URL": credentials.api_base_url,
+            "ZOOM_TEST_EMAIL_DOMAIN": "scan.example",
+        }
+        result = _harness("run", "--target", "zoom", "--report-dir", str(tmp_path / "reports"), env=env, cwd=tmp_path)
+        verify = _harness("verify", "--json", "--probe-user", env=env, cwd=tmp_path)
+        tokens = [t for t in served.emulator.state.tokens]
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert verify.returncode == 0, verify.stdout
+    assert len(tokens) > 10
+    basic = __import__("base64").b64encode(f"{credentials.client_id}:{secret}".encode()).decode()
+    needles = [secret, basic, *tokens]
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert any(p.name == "report.html" for p in written)
+    for path in written:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        leaked = [n[:12] for n in needles if n in text]
+        assert leaked == [], f"{path} holds secrets starting {leaked}"
+    for output in (result.stdout, result.stderr, verify.stdout, verify.stderr):
+        assert not [n for n in needles if n in output]
+    html = (tmp_path / "reports" / "report.html").read_text()
+    assert "Bearer [REDACTED]" in html and "Basic [REDACTED]" in html
+
+
+def test_verify_names_the_missing_scope_and_the_wrong_secret(tmp_path: Path) -> None:
+    with ServedEmulator() as served:
+        ready = served.emulator.ready_account(domain="ready.example")
+        no_scim = served.emulator.ready_account(domain="noscim.example", scopes=["user:read:admin", "user:write:admin"])
+        files = {}
+        for name, creds in (("ready", ready), ("no_scim", no_scim)):
+            files[name] = tmp_path / f"{name}.json"
+            files[name].write_text(json.dumps(creds.to_dict()))
+        ok = _harness("verify", "--credentials-file", str(files["ready"]))
+        assert ok.returncode == 0 and "READY" in ok.stdout
+        missing = _harness("verify", "--credentials-file", str(files["no_scim"]), "--json")
+        assert missing.returncode == 1
+        document = json.loads(missing.stdout)
+        failed = {c["name"]: c for c in document["checks"] if c["ok"] is False}
+        assert "scope scim2" in failed and "Add Scopes: add scim2" in failed["scope scim2"]["fix"]
+        wrong = dict(ready.to_dict(), client_secret="wrong-secret")
+        files["wrong"] = tmp_path / "wrong.json"
+        files["wrong"].write_text(json.dumps(wrong))
+        refused = _harness("verify", "--credentials-file", str(files["wrong"]))
+        assert refused.returncode == 1
+        assert "the client ID or client secret is wrong" in refused.stdout
+        assert re.search(r"fix: Copy the Client ID and Client secret", refused.stdout)
+    unreachable = dict(ready.to_dict(), token_url="http://127.0.0.1:9/oauth/token")
+    files["gone"] = tmp_path / "gone.json"
+    files["gone"].write_text(json.dumps(unreachable))
+    gone = _harness("verify", "--credentials-file", str(files["gone"]))
+    assert gone.returncode == 1 and "cannot reach the token URL" in gone.stdout and "Traceback" not in gone.stderr
