@@ -32,7 +32,8 @@ def report(tmp_path: Path) -> Path:
         ScenarioResult("s1", "Creating users", "User management", ["UM-03", "UM-01"], "passed", "", 0.1,
                        {"exchanges": [EXCHANGE], "log": ["WARN [user workflow] something"], "audit": [],
                         "summaries": ["cycle 1: created 1"]}),
-        ScenarioResult("s2", "Admins stay", "Known limitations", ["LIM-05"], "failed", "E assert 'active' == 'inactive'"),
+        ScenarioResult("s2", "Admins stay", "Known limitations", ["LIM-05"], "failed",
+                       "E assert 'active' == 'inactive'"),
         ScenarioResult("s3", "Clock tricks", "Provisioning engine behaviours", ["ENG-07"], "skipped",
                        "needs the emulator's control surface"),
     ]  # fmt: skip
