@@ -7,6 +7,10 @@ Source Location and Source Settings behave as they would against a directory ser
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +48,12 @@ class Entry:
     dn: str
     attributes: _Attributes = field(repr=False)
 
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """What PingFederate's change detection sees: any change to the source record."""
+        canonical = json.dumps(sorted((k, sorted(v)) for k, v in self.attributes.items()))
+        return hashlib.sha1(canonical.encode(), usedforsecurity=False).hexdigest()
+
     @property
     def guid(self) -> str:
         """The entry GUID: ``entryUUID`` where the directory has one, else the DN."""
@@ -70,6 +80,21 @@ class Directory:
 
     @classmethod
     def load(cls, path: str | Path) -> Directory:
+        """Parse an LDIF file; an unchanged file (same size and mtime) is not parsed again."""
+        try:
+            stat = os.stat(path)
+        except OSError as error:
+            raise HarnessError(f"cannot read LDIF file {path}: {error.strerror}") from None
+        key = (str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
+        cached = _LOADED.get(key[0])
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        directory = cls._parse(path)
+        _LOADED[key[0]] = (key, directory)
+        return directory
+
+    @classmethod
+    def _parse(cls, path: str | Path) -> Directory:
         try:
             with open(path, "rb") as handle:
                 parsed = list(ldif.LDIFParser(handle).parse())
@@ -93,6 +118,10 @@ class Directory:
 
     def get(self, dn: str) -> Entry | None:
         return self.entries.get(normalize_dn(dn))
+
+
+#: The last parse of each LDIF file, keyed by path, with the (path, mtime, size) it was read at.
+_LOADED: dict[str, tuple[tuple[str, int, int], Directory]] = {}
 
 
 @dataclass(frozen=True)

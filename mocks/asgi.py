@@ -40,13 +40,12 @@ class EmulatorASGI:
                 # Past the limit, keep draining but stop storing: one byte over is enough to refuse.
                 body += message.get("body", b"")[: limit + 1 - len(body)]
             more = message.get("more_body", False)
-        base = httpx.URL(self.emulator.api_base_url)
         raw_path = scope.get("raw_path") or scope["path"].encode()
         if scope["query_string"]:
             raw_path += b"?" + scope["query_string"]
-        url = base.copy_with(raw_path=raw_path)
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
-        request = httpx.Request(scope["method"], url, headers=headers, content=bytes(body))
+        # One string, parsed once: httpx's URL parsing is the dearest step of a served call.
+        url = self.emulator.api_base_url + raw_path.decode("latin-1")
+        request = httpx.Request(scope["method"], url, headers=scope["headers"], content=bytes(body))
         outcome = self.emulator.dispatch(request)
         if outcome.later is not None:
             if outcome.applied_first:

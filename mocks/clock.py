@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from datetime import UTC, datetime
@@ -63,6 +64,11 @@ class Clock:
         return f"<Clock {self.utcnow().isoformat()} {state}>"
 
 
+@functools.lru_cache(maxsize=4096)
+def _iso_second(second: int) -> str:
+    return datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def iso(timestamp: float) -> str:
-    """Zoom's timestamp format: ISO 8601, UTC, seconds, trailing Z."""
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """Zoom's timestamp format: ISO 8601, UTC, whole seconds, trailing Z."""
+    return _iso_second(int(timestamp))

@@ -306,7 +306,7 @@ class ZoomEmulator:
         return self._render(request, reply)
 
     def _authorize(self, request: httpx.Request, route: Route) -> Token:
-        if "access_token" in request.url.params:
+        if b"access_token" in request.url.query and "access_token" in request.url.params:
             raise invalid_token("Invalid access token, this access token is not supported as query parameter string.")
         scheme, _, value = request.headers.get("authorization", "").partition(" ")
         token = self.state.tokens.get(value.strip()) if scheme.lower() == "bearer" else None

@@ -38,10 +38,14 @@ class JournalEntry:
 
 
 class Journal:
-    """A bounded, thread-safe list of redacted exchanges."""
+    """A bounded, thread-safe list of exchanges, redacted whenever they are read.
+
+    Recording keeps references only, because it runs on every call; redaction runs when the
+    journal is read (``entries()``), so no reader ever sees a secret.
+    """
 
     def __init__(self, size: int = 10_000) -> None:
-        self._entries: deque[JournalEntry] = deque(maxlen=size)
+        self._raw: deque[tuple[float, httpx.Request, httpx.Response | None, str, str]] = deque(maxlen=size)
         self._lock = threading.Lock()
 
     def record(
@@ -52,33 +56,38 @@ class Journal:
         route: str,
         note: str = "",
     ) -> None:
-        entry = JournalEntry(
-            time=now,
-            method=request.method,
-            url=redact_url(str(request.url)),
-            request_headers=redact_headers(request.headers),
-            request_body=redact_body(request.content, request.headers.get("content-type", "")),
-            status=response.status_code if response is not None else 0,
-            response_headers=redact_headers(response.headers) if response is not None else {},
-            response_body=(
-                redact_body(response.content, response.headers.get("content-type", "")) if response is not None else ""
-            ),
-            route=route,
-            note=note,
-        )
-        with self._lock:
-            self._entries.append(entry)
+        self._raw.append((now, request, response, route, note))  # deque.append is atomic
 
     def entries(self) -> list[JournalEntry]:
         with self._lock:
-            return list(self._entries)
+            raw = list(self._raw)
+        return [_redacted(*item) for item in raw]
 
     def clear(self) -> None:
         with self._lock:
-            self._entries.clear()
+            self._raw.clear()
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._raw)
+
+
+def _redacted(
+    now: float, request: httpx.Request, response: httpx.Response | None, route: str, note: str
+) -> JournalEntry:
+    return JournalEntry(
+        time=now,
+        method=request.method,
+        url=redact_url(str(request.url)),
+        request_headers=redact_headers(request.headers),
+        request_body=redact_body(request.content, request.headers.get("content-type", "")),
+        status=response.status_code if response is not None else 0,
+        response_headers=redact_headers(response.headers) if response is not None else {},
+        response_body=(
+            redact_body(response.content, response.headers.get("content-type", "")) if response is not None else ""
+        ),
+        route=route,
+        note=note,
+    )
 
 
 def redact_headers(headers: httpx.Headers) -> dict[str, str]:
@@ -92,17 +101,24 @@ def redact_headers(headers: httpx.Headers) -> dict[str, str]:
 
 
 def redact_url(url: str) -> str:
-    parts = urlsplit(url)
-    if not parts.query:
+    query = url.partition("?")[2].lower()
+    if not query or not any(name in query for name in SECRET_FIELDS):
         return url
+    parts = urlsplit(url)
     query = [(k, REDACTED if k.lower() in SECRET_FIELDS else v) for k, v in parse_qsl(parts.query, True)]
     return urlunsplit(parts._replace(query=urlencode(query, safe="[]:")))
+
+
+_SECRET_MARKERS = tuple(SECRET_FIELDS) + ("eyJ",)
 
 
 def redact_body(content: bytes, content_type: str) -> str:
     if not content:
         return ""
     text = content.decode("utf-8", errors="replace")
+    lowered = text.lower()
+    if not any(marker.lower() in lowered for marker in _SECRET_MARKERS):
+        return text  # nothing that could be a secret: skip the parse (the common, hot case)
     if "json" in content_type or text[:1] in "{[":
         try:
             return json.dumps(_redact_value(json.loads(text)), ensure_ascii=False)

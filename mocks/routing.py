@@ -7,6 +7,7 @@ scopes that Zoom accepts for it (reference §2.3), so that checks live in one pl
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -44,7 +45,7 @@ class Call:
     _body: Any = field(default=None, init=False)
     _parsed: bool = field(default=False, init=False)
 
-    @property
+    @functools.cached_property
     def query(self) -> httpx.QueryParams:
         return self.request.url.params
 

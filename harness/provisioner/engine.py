@@ -16,8 +16,6 @@ documentation says it sends (reference §6–§9, §14, behaviour matrix §17):
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -162,7 +160,7 @@ class Provisioner:
         for guid, entry in in_scope.items():
             record = known.get(guid)
             enabled = channel.status.enabled(entry)
-            fingerprint = _fingerprint(entry)
+            fingerprint = entry.fingerprint
             linked = record is not None and record.zoom_id is not None
             if not linked:
                 if record is not None and record.fingerprint == fingerprint and not record.pending:
@@ -265,7 +263,8 @@ class Provisioner:
     # -- operations -----------------------------------------------------------------------
 
     def _perform(self, plan: _Plan, zoom_index: dict[str, Any] | None) -> _Outcome:
-        deadline = self.clock() + self.channel.timeout
+        # Deadlines run on the client's clock: it is the one that waits and times out.
+        deadline = self.client.clock() + self.channel.timeout
         event = {"create": "CREATE", "update": "UPDATE", "enable": "ENABLE", "remove": self._remove_event()}[plan.kind]
         try:
             if plan.kind == "create":
@@ -445,17 +444,11 @@ class Provisioner:
         self.client.set_active(record.zoom_id, False, deadline=deadline)
         disabled = SyncRecord(**{**record.__dict__, "status": "disabled", "pending": False, "cause": None})
         if plan.entry is not None:
-            disabled.fingerprint = _fingerprint(plan.entry)
+            disabled.fingerprint = plan.entry.fingerprint
         return _Outcome(event, plan, True, disabled, counter="disabled")
 
 
 # -- helpers ----------------------------------------------------------------------------------
-
-
-def _fingerprint(entry: Entry) -> str:
-    """What PingFederate's change detection sees: any change to the source record."""
-    canonical = json.dumps(sorted((k, sorted(v)) for k, v in entry.attributes.items()))
-    return hashlib.sha1(canonical.encode(), usedforsecurity=False).hexdigest()
 
 
 def _user_name(values: dict[str, Any]) -> str | None:

@@ -87,22 +87,25 @@ class ProvisionerRecords:
     def write_log(self, line: LogLine) -> None:
         with self._lock:
             self.log.append(line)
-            self._append("provisioner.log", str(line))
+            if self.folder is not None:
+                self._append("provisioner.log", str(line))
 
     def write_audit(self, record: AuditRecord) -> None:
         with self._lock:
             self.audit.append(record)
-            self._append("provisioner-audit.log", json.dumps(record.to_dict()))
+            if self.folder is not None:
+                self._append("provisioner-audit.log", json.dumps(record.to_dict()))
 
     def write_summary(self, summary: ChannelSummary) -> None:
         with self._lock:
             self.summaries.append(summary)
-            self._append("provisioner-channel-summary.log", json.dumps(summary.to_dict()))
+            if self.folder is not None:
+                self._append("provisioner-channel-summary.log", json.dumps(summary.to_dict()))
 
     def warnings(self, section: str = USER_WORKFLOW) -> list[str]:
         return [line.message for line in self.log if line.level == "WARN" and line.section == section]
 
     def _append(self, name: str, text: str) -> None:
-        if self.folder is not None:
-            with open(self.folder / name, "a", encoding="utf-8") as handle:
-                handle.write(text + "\n")
+        assert self.folder is not None
+        with open(self.folder / name, "a", encoding="utf-8") as handle:
+            handle.write(text + "\n")

@@ -3,7 +3,8 @@
 One row per source user the channel has acted on: its Zoom id, the values last sent, its status
 in Zoom, the licence to restore on re-enable, a fingerprint of the source record as last processed
 (PingFederate's change detection) and whether an operation is pending after a failure. Each result
-is committed as it lands, so a process stopped mid-cycle resumes where it was.
+is written as it lands and committed in batches: a process stopped mid-cycle resumes from the last
+commit, and the users it had created since are found again by Username (linked, not duplicated).
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ class SyncStore:
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._pending = 0
             self._db.executescript(SCHEMA)
         except sqlite3.Error as error:
             raise HarnessError(f"cannot open the sync state {self.path}: {error}") from None
@@ -70,6 +72,7 @@ class SyncStore:
             self._db.execute("PRAGMA synchronous=NORMAL")
 
     def close(self) -> None:
+        self.commit()
         self._db.close()
 
     def records(self) -> dict[str, SyncRecord]:
@@ -81,7 +84,11 @@ class SyncStore:
             for row in rows
         }
 
+    #: Results per commit; a crash loses at most this many rows, which the next cycle re-links.
+    BATCH = 256
+
     def save(self, record: SyncRecord) -> None:
+        self._write_begin()
         self._db.execute(
             "INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -98,21 +105,37 @@ class SyncStore:
         )
 
     def forget(self, guid: str) -> None:
+        self._write_begin()
         self._db.execute("DELETE FROM users WHERE guid = ?", (guid,))
+
+    def _write_begin(self) -> None:
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN")
+            self._pending = 0
+        self._pending += 1
+        if self._pending >= self.BATCH:
+            self.commit()
+
+    def commit(self) -> None:
+        if self._db.in_transaction:
+            self._db.execute("COMMIT")
 
     def get_value(self, key: str, default: Any = None) -> Any:
         row = self._db.execute("SELECT value FROM channel WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else default
 
     def set_value(self, key: str, value: Any) -> None:
+        self._write_begin()
         self._db.execute("INSERT OR REPLACE INTO channel VALUES (?, ?)", (key, json.dumps(value, sort_keys=True)))
 
     def begin_cycle(self, now: float) -> int:
+        self.commit()
         cursor = self._db.execute("INSERT INTO cycles (started) VALUES (?)", (now,))
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
     def end_cycle(self, cycle_id: int, now: float, summary: dict[str, Any]) -> None:
+        self.commit()
         self._db.execute(
             "UPDATE cycles SET finished = ?, summary = ? WHERE id = ?", (now, json.dumps(summary), cycle_id)
         )

@@ -154,11 +154,15 @@ def test_a_create_lost_before_landing_is_sent_again(world: World) -> None:
 
 
 def test_retries_stop_at_the_deadline(world: World) -> None:
-    client = world.client(timeout=60)
+    policy = RetryPolicy(attempts=20, base=4, cap=4)
+    policy.random.seed(3)  # deterministic waits; twenty of them cannot fit in 5 s on average
+    client = world.client(timeout=60, retry=policy)
     world.zoom.inject(route="scim.users.list", status=503, times=None)
+    before = world.zoom.clock.now()
     with pytest.raises(RetriesExhausted) as caught:
-        client.find_user("late@example.com", deadline=world.zoom.clock.now() + 5)
+        client.find_user("late@example.com", deadline=before + 5)
     assert caught.value.deadline
+    assert world.zoom.clock.now() - before <= 5  # it gave up rather than sleep past the deadline
 
 
 def test_retries_stop_after_the_attempts(world: World) -> None:

@@ -1,0 +1,65 @@
+"""``python -m benchmarks [--quick] [--json PATH]``: every figure, printed as a table."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from benchmarks import figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, under a minute")
+    parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
+    args = parser.parse_args()
+    console = Console(width=max(140, Console().width))
+    quick = args.quick
+    plan = [
+        ("1 in-process overhead", lambda: figures.in_process_overhead(rounds=5 if quick else 9, batch=300 if quick else 1500)),
+        ("2 flat with size", lambda: figures.flat_with_size(rounds=5, batch=300 if quick else 1500,
+                                                           large=20_000 if quick else 100_000)),
+        ("3 served", lambda: figures.served(1.5 if quick else 5.0, ["uvicorn-httptools"] if quick else
+                                           ["uvicorn-httptools", "uvicorn-h11", "hypercorn", "granian"])),
+        ("4 provisioning", lambda: figures.provisioning(2_000 if quick else 10_000)),
+        ("5 pacing", lambda: figures.pacing(1_000 if quick else 10_000)),
+        ("6 suite time", figures.suite_time),
+    ]  # fmt: skip
+    results = []
+    for title, run in plan:
+        began = time.perf_counter()
+        with console.status(f"figure {title}..."):
+            try:
+                results += run()
+            except Exception as error:  # noqa: BLE001 - one broken figure must not hide the others
+                console.print(f"[red]figure {title} failed: {type(error).__name__}: {error}")
+        console.print(f"figure {title}: {time.perf_counter() - began:.1f} s")
+    table = Table(title=f"zoom-harness benchmarks ({'quick' if quick else 'full'}), {platform.node()}")
+    for column in ("#", "figure", "value", "baseline", "unit", "ratio", "target", "met", "note"):
+        table.add_column(column)
+    for f in results:
+        ratio = "" if f.ratio is None else f"{f.ratio:.2f}"
+        met = {True: "[green]yes", False: "[red]no", None: ""}[f.met]
+        table.add_row(str(f.number), f.name, f"{f.value:,.1f}", f"{f.baseline:,.1f}", f.unit, ratio, f.target, met, f.note)
+    console.print(table)
+    if args.json:
+        document = {
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": {"node": platform.node(), "python": sys.version.split()[0], "cpus": __import__("os").cpu_count()},
+            "quick": quick,
+            "figures": [f.to_dict() for f in results],
+        }
+        Path(args.json).write_text(json.dumps(document, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,272 @@
+"""The six figures of the performance issue, each measured against its baseline in the same run."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import respx
+
+from benchmarks.measure import Figure, interleaved_ratio, throughput
+from harness.people import PeopleDirectory
+from harness.provisioner.engine import Provisioner
+from harness.provisioner.store import SyncStore
+from harness.source import Directory
+from harness.targets import in_process_client
+from mocks import ZoomEmulator
+
+ROOT = Path(__file__).resolve().parent.parent
+CORE = "urn:ietf:params:scim:schemas:core:2.0:User"
+
+
+def _ready(rate_limits: bool = False) -> tuple[ZoomEmulator, httpx.Client, dict[str, str], str]:
+    zoom = ZoomEmulator()
+    zoom.settings.rate_limits = rate_limits
+    credentials = zoom.ready_account()
+    client = httpx.Client(transport=zoom.transport())
+    token = client.post(
+        credentials.token_url,
+        data={"grant_type": "account_credentials", "account_id": credentials.account_id},
+        auth=(credentials.client_id, credentials.client_secret),
+    ).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    return zoom, client, headers, token
+
+
+def _operations(client: httpx.Client, headers: dict[str, str], user: dict[str, Any]) -> dict[str, Callable[[int], Any]]:
+    api = "https://api.zoom.us/scim2/Users"
+    lookup = {"filter": f'userName eq "{user["userName"]}"'}
+    return {
+        "GET by id": lambda i: client.get(f"{api}/{user['id']}", headers=headers),
+        "userName lookup": lambda i: client.get(api, params=lookup, headers=headers),
+        "create": lambda i: client.post(api, json={"schemas": [CORE], "userName": f"b{i}@example.com"}, headers=headers),
+    }
+
+
+def in_process_overhead(rounds: int, batch: int) -> list[Figure]:
+    """Figure 1: the emulator through its transport and through respx, against fixed answers."""
+    figures = []
+    zoom, client, headers, _ = _ready()
+    user = client.post("https://api.zoom.us/scim2/Users", json={"schemas": [CORE], "userName": "fixed@example.com"},
+                       headers=headers).json()  # fmt: skip
+    body = json.dumps(user).encode()
+
+    def fixed(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=body, headers={"content-type": "application/json"})
+
+    floor = httpx.Client(transport=httpx.MockTransport(fixed))
+    targets = {"GET by id": 0.7, "userName lookup": 0.7, "create": 0.5}
+    emulated, baseline = _operations(client, headers, user), _operations(floor, headers, user)
+    for name, target in targets.items():
+        value, base, ratio = interleaved_ratio(emulated[name], baseline[name], rounds=rounds, batch=batch)
+        figures.append(Figure(1, f"transport: {name}", value, base, "calls/s", ratio, f">= {target}", ratio >= target))
+
+    # Through respx: patching httpx, against a respx route with a fixed response.
+    plain = httpx.Client()
+    patched = _operations(plain, headers, user)
+    offset = [10**6]
+
+    def under(mock: Any, operation: Callable[[int], Any]) -> Callable[[int], Any]:
+        return lambda i: operation(i)
+
+    for name, target in targets.items():
+        ratios, values, bases = [], [], []
+        for _ in range(rounds):
+            with respx.mock(assert_all_called=False) as router:
+                router.route(url__startswith="https://api.zoom.us").mock(side_effect=fixed)
+                base = throughput(patched[name], batch, offset[0])
+            with zoom.mock():
+                value = throughput(patched[name], batch, offset[0])
+            offset[0] += batch
+            ratios.append(value / base)
+            values.append(value)
+            bases.append(base)
+        ratio = statistics.median(ratios)
+        figures.append(Figure(1, f"respx: {name}", statistics.median(values), statistics.median(bases), "calls/s",
+                              ratio, f">= {target}", ratio >= target))  # fmt: skip
+    return figures
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def flat_with_size(rounds: int, batch: int, large: int) -> list[Figure]:
+    """Figure 2: lookups with ``large`` users against the same with 100; RSS with ``large`` users."""
+    figures = []
+    small_zoom, small_client, small_headers, _ = _ready()
+    for i in range(100):
+        small_zoom.state.create_user(next(iter(small_zoom.state.accounts)), f"s{i}@example.com")
+    before = _rss_mb()
+    big_zoom, big_client, big_headers, _ = _ready()
+    account = next(iter(big_zoom.state.accounts))
+    for i in range(large):
+        big_zoom.state.create_user(account, f"s{i}@example.com", given_name="Given", family_name="Family")
+    rss = _rss_mb()
+    pick = {"userName": f"s{large // 2}@example.com"}
+    small_user = {"userName": "s50@example.com"}
+    small_user["id"] = small_zoom.state.user_by_name(next(iter(small_zoom.state.accounts)), "s50@example.com").id  # type: ignore[union-attr]
+    pick["id"] = big_zoom.state.user_by_name(account, pick["userName"]).id  # type: ignore[union-attr]
+    big_ops, small_ops = _operations(big_client, big_headers, pick), _operations(small_client, small_headers, small_user)
+    for name in ("GET by id", "userName lookup"):
+        value, base, ratio = interleaved_ratio(big_ops[name], small_ops[name], rounds=rounds, batch=batch)
+        figures.append(Figure(2, f"{name} at {large:,} users vs 100", value, base, "calls/s", ratio, ">= 0.9",
+                              ratio >= 0.9))  # fmt: skip
+    figures.append(Figure(2, f"RSS with {large:,} users", rss, before, "MB", None, "<= 300 MB", rss <= 300,
+                          f"{rss - before:.0f} MB for the users"))  # fmt: skip
+    return figures
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _serve(server: str, app: str) -> tuple[subprocess.Popen[bytes], int]:
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "benchmarks.served_app", server, app, str(port)], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=0.5)
+            return process, port
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError(f"{server} did not start")
+
+
+def _load(port: int, path: str, seconds: float, headers: list[str], method: str = "GET", body: str = "") -> dict[str, float]:
+    args = [sys.executable, "-m", "benchmarks.load", "--port", str(port), "--path", path, "--seconds", str(seconds),
+            "--connections", "32", "--method", method, "--body", body, "--start", str(time.time_ns())]  # fmt: skip
+    for header in headers:
+        args += ["--header", header]
+    result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=seconds + 60)
+    return json.loads(result.stdout)
+
+
+def served(seconds: float, servers: list[str]) -> list[Figure]:
+    """Figure 3: requests a second of the served emulator against a trivial app on the same server."""
+    figures = []
+    for server in servers:
+        process, port = _serve(server, "trivial")
+        try:
+            trivial = _load(port, "/x", seconds, [])
+        finally:
+            process.terminate()
+            process.wait()
+        process, port = _serve(server, "emulator")
+        try:
+            base = f"http://127.0.0.1:{port}"
+            token = httpx.post(f"{base}/oauth/token", data={"grant_type": "account_credentials",
+                               "account_id": "bench-account"}, auth=("bench-client", "bench-secret")).json()["access_token"]  # fmt: skip
+            auth = f"Authorization: Bearer {token}"
+            user = httpx.post(f"{base}/scim2/Users", json={"schemas": [CORE], "userName": "fixed@example.com"},
+                              headers={"Authorization": f"Bearer {token}"}).json()  # fmt: skip
+            get = _load(port, f"/scim2/Users/{user['id']}", seconds, [auth])
+            body = '{"schemas":["' + CORE + '"],"userName":"load{n}@example.com"}'
+            create = _load(port, "/scim2/Users", seconds, [auth], "POST", body)
+        finally:
+            process.terminate()
+            process.wait()
+        for name, result, target in (("GET by id", get, 0.6), ("create", create, 0.4)):
+            ratio = result["rps"] / trivial["rps"]
+            note = f"{int(result['requests'])} requests, {int(result['errors'])} errors, 32 connections"
+            figures.append(Figure(3, f"served {name} ({server})", result["rps"], trivial["rps"], "req/s", ratio,
+                                  f">= {target}", ratio >= target, note))  # fmt: skip
+    return figures
+
+
+def provisioning(users: int) -> list[Figure]:
+    """Figure 4: an initial cycle of ``users`` from LDIF, against one in-process create per user."""
+    zoom, _, _, _ = _ready()
+    credentials = zoom.credentials(next(iter(zoom.state.apps.values())))
+    client = in_process_client(zoom, credentials)
+    # The floor: one in-process SCIM create through the same client stack.
+    floor_count = min(2000, users)
+    floor_rate = throughput(lambda i: client.create_user({"schemas": [CORE], "userName": f"floor{i}@example.com"}),
+                            floor_count)  # fmt: skip
+    zoom, _, _, _ = _ready()  # a fresh emulator for the cycle, rate limits off as for the floor
+    credentials = zoom.credentials(next(iter(zoom.state.apps.values())))
+    people = PeopleDirectory(seed=1)
+    people.add_people(users)
+    with tempfile.TemporaryDirectory() as folder:
+        ldif = people.write_ldif(Path(folder) / "people.ldif")
+        store = SyncStore(Path(folder) / "state.sqlite")
+        provisioner = Provisioner(in_process_client(zoom, credentials), lambda: Directory.load(ldif), store=store,
+                                  clock=time.perf_counter)  # fmt: skip
+        began = time.perf_counter()
+        first = provisioner.run_cycle()
+        first_time = time.perf_counter() - began
+        zoom.journal.clear()
+        began = time.perf_counter()
+        second = provisioner.run_cycle()
+        second_time = time.perf_counter() - began
+        writes = [e for e in zoom.journal.entries() if e.method != "GET" and "/oauth/" not in e.url]
+        store.close()
+    rate = first.created / first_time
+    ratio = rate / floor_rate
+    share = second_time / first_time
+    return [
+        Figure(4, f"initial cycle of {users:,} users", rate, floor_rate, "users/s", ratio, ">= 0.6", ratio >= 0.6,
+               f"{first_time:.2f} s; floor: one in-process create"),
+        Figure(4, "second cycle, no change", second_time, first_time, "s", share, "<= 0.10, no writes",
+               share <= 0.10 and not writes and second.created == 0, f"{len(writes)} write calls"),
+    ]  # fmt: skip
+
+
+def pacing(users: int) -> list[Figure]:
+    """Figure 5: the same cycle under the Business plan's limits, in emulated time."""
+    zoom = ZoomEmulator()
+    zoom.clock.freeze()
+    credentials = zoom.ready_account()
+    people = PeopleDirectory(seed=2)
+    people.add_people(users)
+    provisioner = Provisioner(in_process_client(zoom, credentials), people.snapshot, clock=zoom.clock.now)
+    began = zoom.clock.now()
+    summary = provisioner.run_cycle()
+    elapsed = zoom.clock.now() - began
+    entries = [e for e in zoom.journal.entries() if e.route == "scim.users.create"]
+    limited = sum(1 for e in entries if e.status == 429)
+    rate = summary.created / elapsed if elapsed else float("inf")
+    limit = 80.0  # Light, Business plan
+    ratio = rate / limit
+    share = limited / max(1, len(entries))
+    return [
+        Figure(5, f"creates under the Business limit ({users:,} users)", rate, limit, "ops/s (emulated)", ratio,
+               ">= 0.9", ratio >= 0.9, f"{elapsed:.0f} s emulated"),
+        Figure(5, "share of calls answered 429", share * 100, 1.0, "%", None, "< 1 %", share < 0.01,
+               f"{limited} of {len(entries)} creates"),
+    ]  # fmt: skip
+
+
+def suite_time() -> list[Figure]:
+    """Figure 6: the features against the in-process emulator, and the median cost of a scenario."""
+    with tempfile.TemporaryDirectory() as folder:
+        junit = Path(folder) / "junit.xml"
+        began = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}"],
+                       cwd=ROOT, capture_output=True, check=True, timeout=600)  # fmt: skip
+        wall = time.perf_counter() - began
+        import xml.etree.ElementTree as ElementTree
+
+        times = [float(case.get("time", 0)) for case in ElementTree.parse(junit).iter("testcase")]
+    median = statistics.median(times)
+    return [
+        Figure(6, f"all features ({len(times)} scenarios), wall time", wall, 15.0, "s", wall / 15.0, "<= 15 s",
+               wall <= 15.0),
+        Figure(6, "median scenario", median * 1000, 0.0, "ms", None, "", None),
+    ]  # fmt: skip

@@ -1,0 +1,80 @@
+"""A small HTTP/1.1 keep-alive load generator for loopback benchmarks (bounded in time).
+
+``python -m benchmarks.load --port P --path /x --seconds 3 --connections 32 [--method POST --body T]``
+prints ``{"requests": n, "errors": n, "rps": x}``. ``{n}`` in the body template is replaced by a
+counter, so that each create is a new user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import time
+
+
+async def _connection(args: argparse.Namespace, deadline: float, counter: list[int], errors: list[int]) -> int:
+    reader, writer = await asyncio.open_connection("127.0.0.1", args.port)
+    done = 0
+    headers = "".join(f"{h}\r\n" for h in args.header)
+    try:
+        while time.monotonic() < deadline:
+            counter[0] += 1
+            body = args.body.replace("{n}", str(counter[0])).encode() if args.body else b""
+            head = (
+                f"{args.method} {args.path} HTTP/1.1\r\nHost: 127.0.0.1:{args.port}\r\n{headers}"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+            )
+            writer.write(head.encode() + body)
+            status_line = await reader.readline()
+            length = 0
+            while True:
+                line = await reader.readline()
+                if line in (b"\r\n", b""):
+                    break
+                name, _, value = line.decode("latin-1").partition(":")
+                if name.lower() == "content-length":
+                    length = int(value)
+            if length:
+                await reader.readexactly(length)
+            status = int(status_line.split()[1]) if status_line else 0
+            if status >= 400 or status == 0:
+                errors[0] += 1
+            done += 1
+    finally:
+        writer.close()
+    return done
+
+
+async def _run(args: argparse.Namespace) -> dict[str, float]:
+    deadline = time.monotonic() + args.seconds
+    counter, errors = [args.start], [0]
+    began = time.monotonic()
+    results = await asyncio.gather(*(_connection(args, deadline, counter, errors) for _ in range(args.connections)))
+    elapsed = time.monotonic() - began
+    total = sum(results)
+    return {"requests": total, "errors": errors[0], "rps": total / elapsed}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--path", required=True)
+    parser.add_argument("--method", default="GET")
+    parser.add_argument("--body", default="")
+    parser.add_argument("--header", action="append", default=[])
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--start", type=int, default=0)
+    args = parser.parse_args()
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+    print(json.dumps(asyncio.run(_run(args))))
+
+
+if __name__ == "__main__":
+    main()
