@@ -63,6 +63,9 @@ class ZoomClient:
         hooks = {"response": [on_exchange]} if on_exchange else {}
         self.http = httpx.Client(transport=transport, auth=self.auth, timeout=timeout, event_hooks=hooks)
         self.calls = 0
+        #: When Zoom said no calls remain in the current window, wait for the next one instead of
+        #: spending a call on a 429 (the per-second window turns within a second).
+        self._paused_until = 0.0
 
     def __repr__(self) -> str:
         return f"<ZoomClient {self.target.api_base_url} account={self.target.account_id}>"
@@ -108,6 +111,9 @@ class ZoomClient:
             if remaining is not None and remaining <= 0:
                 raise RetriesExhausted(what, attempt - 1, last or "no answer in time", deadline=True)
             timeout = self.timeout if remaining is None else min(self.timeout, remaining)
+            pause = self._paused_until - self.clock()
+            if pause > 0:
+                self._wait(pause, deadline, what, attempt, last or "paced by the rate limit")
             self.calls += 1
             try:
                 response = self.http.request(
@@ -118,6 +124,8 @@ class ZoomClient:
             except httpx.TransportError as error:
                 last = f"{type(error).__name__}: {error}"
             else:
+                if response.headers.get("x-ratelimit-remaining") == "0":
+                    self._paused_until = self.clock() + 1.0
                 if response.status_code == 429:
                     wait = self.retry.rate_limited_wait(response, attempt, self.clock())
                     if wait is None:

@@ -109,13 +109,23 @@ def test_429_waits_for_retry_after_in_both_forms(world: World, form: str) -> Non
     assert len(world.zoom_users()) == 1
 
 
-def test_per_second_limit_without_retry_after_is_paced(world: World) -> None:
+def test_per_second_limit_is_paced_without_429s(world: World) -> None:
     client = world.client()
+    before = world.zoom.clock.now()
     for i in range(200):  # Light: 80 a second on Business
         client.create_user(_body(f"burst{i}@example.com"))
     assert len(world.zoom_users()) == 200
-    limited = [e for e in world.zoom.journal.entries() if e.status == 429]
-    assert limited, "the burst should have met the per-second limit"
+    assert [e for e in world.zoom.journal.entries() if e.status == 429] == []
+    assert world.zoom.clock.now() - before >= 2  # three windows of 80, 80 and 40 calls
+
+
+def test_a_429_without_retry_after_still_waits_and_succeeds(world: World) -> None:
+    client = world.client()
+    world.zoom.inject(route="scim.users.create", status=429, times=2)
+    before = world.zoom.clock.now()
+    client.create_user(_body("again@example.com"))
+    assert world.zoom.clock.now() - before >= 2  # at least a second per 429
+    assert list(world.zoom_users()) == ["again@example.com"]
 
 
 def test_daily_limit_beyond_the_wait_we_hold_fails_the_call(world: World) -> None:
