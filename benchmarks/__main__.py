@@ -24,7 +24,8 @@ def main() -> int:
     console = Console(width=max(140, Console().width))
     quick = args.quick
     plan = [
-        ("1 in-process overhead", lambda: figures.in_process_overhead(rounds=5 if quick else 9, batch=300 if quick else 1500)),
+        ("1 in-process overhead",
+         lambda: figures.in_process_overhead(rounds=5 if quick else 9, batch=300 if quick else 1500)),
         ("2 flat with size", lambda: figures.flat_with_size(rounds=5, batch=300 if quick else 1500,
                                                            large=20_000 if quick else 100_000)),
         ("3 served", lambda: figures.served(1.5 if quick else 5.0, ["uvicorn-httptools"] if quick else
@@ -39,7 +40,7 @@ def main() -> int:
         with console.status(f"figure {title}..."):
             try:
                 results += run()
-            except Exception as error:  # noqa: BLE001 - one broken figure must not hide the others
+            except Exception as error:
                 console.print(f"[red]figure {title} failed: {type(error).__name__}: {error}")
         console.print(f"figure {title}: {time.perf_counter() - began:.1f} s")
     table = Table(title=f"zoom-harness benchmarks ({'quick' if quick else 'full'}), {platform.node()}")
@@ -48,12 +49,18 @@ def main() -> int:
     for f in results:
         ratio = "" if f.ratio is None else f"{f.ratio:.2f}"
         met = {True: "[green]yes", False: "[red]no", None: ""}[f.met]
-        table.add_row(str(f.number), f.name, f"{f.value:,.1f}", f"{f.baseline:,.1f}", f.unit, ratio, f.target, met, f.note)
+        table.add_row(
+            str(f.number), f.name, f"{f.value:,.1f}", f"{f.baseline:,.1f}", f.unit, ratio, f.target, met, f.note
+        )
     console.print(table)
     if args.json:
         document = {
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": {"node": platform.node(), "python": sys.version.split()[0], "cpus": __import__("os").cpu_count()},
+            "machine": {
+                "node": platform.node(),
+                "python": sys.version.split()[0],
+                "cpus": __import__("os").cpu_count(),
+            },
             "quick": quick,
             "figures": [f.to_dict() for f in results],
         }

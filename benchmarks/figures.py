@@ -49,7 +49,9 @@ def _operations(client: httpx.Client, headers: dict[str, str], user: dict[str, A
     return {
         "GET by id": lambda i: client.get(f"{api}/{user['id']}", headers=headers),
         "userName lookup": lambda i: client.get(api, params=lookup, headers=headers),
-        "create": lambda i: client.post(api, json={"schemas": [CORE], "userName": f"b{i}@example.com"}, headers=headers),
+        "create": lambda i: client.post(
+            api, json={"schemas": [CORE], "userName": f"b{i}@example.com"}, headers=headers
+        ),
     }
 
 
@@ -118,7 +120,10 @@ def flat_with_size(rounds: int, batch: int, large: int) -> list[Figure]:
     small_user = {"userName": "s50@example.com"}
     small_user["id"] = small_zoom.state.user_by_name(next(iter(small_zoom.state.accounts)), "s50@example.com").id  # type: ignore[union-attr]
     pick["id"] = big_zoom.state.user_by_name(account, pick["userName"]).id  # type: ignore[union-attr]
-    big_ops, small_ops = _operations(big_client, big_headers, pick), _operations(small_client, small_headers, small_user)
+    big_ops, small_ops = (
+        _operations(big_client, big_headers, pick),
+        _operations(small_client, small_headers, small_user),
+    )
     for name in ("GET by id", "userName lookup"):
         value, base, ratio = interleaved_ratio(big_ops[name], small_ops[name], rounds=rounds, batch=batch)
         figures.append(Figure(2, f"{name} at {large:,} users vs 100", value, base, "calls/s", ratio, ">= 0.9",
@@ -149,7 +154,9 @@ def _serve(server: str, app: str) -> tuple[subprocess.Popen[bytes], int]:
     raise RuntimeError(f"{server} did not start")
 
 
-def _load(port: int, path: str, seconds: float, headers: list[str], method: str = "GET", body: str = "") -> dict[str, float]:
+def _load(
+    port: int, path: str, seconds: float, headers: list[str], method: str = "GET", body: str = ""
+) -> dict[str, float]:
     args = [sys.executable, "-m", "benchmarks.load", "--port", str(port), "--path", path, "--seconds", str(seconds),
             "--connections", "32", "--method", method, "--body", body, "--start", str(time.time_ns())]  # fmt: skip
     for header in headers:
@@ -171,8 +178,9 @@ def served(seconds: float, servers: list[str]) -> list[Figure]:
         process, port = _serve(server, "emulator")
         try:
             base = f"http://127.0.0.1:{port}"
-            token = httpx.post(f"{base}/oauth/token", data={"grant_type": "account_credentials",
-                               "account_id": "bench-account"}, auth=("bench-client", "bench-secret")).json()["access_token"]  # fmt: skip
+            grant = {"grant_type": "account_credentials", "account_id": "bench-account"}
+            token = httpx.post(f"{base}/oauth/token", data=grant, auth=("bench-client", "bench-secret")).json()
+            token = token["access_token"]
             auth = f"Authorization: Bearer {token}"
             user = httpx.post(f"{base}/scim2/Users", json={"schemas": [CORE], "userName": "fixed@example.com"},
                               headers={"Authorization": f"Bearer {token}"}).json()  # fmt: skip

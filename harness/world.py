@@ -79,24 +79,36 @@ class SessionTarget:
     ledger: Ledger | None = None
 
 
+class ProcessStopped(BaseException):
+    """The provisioner's process died mid-cycle (raised past every error handler, like a kill)."""
+
+
 class _InFlight(httpx.BaseTransport):
-    """Counts the API calls in flight at once, to certify Max Threads."""
+    """Counts the API calls in flight at once (to certify Max Threads), and can stop the process
+    after a number of user creations."""
 
     def __init__(self, inner: httpx.BaseTransport) -> None:
         self._inner = inner
         self._lock = threading.Lock()
         self.current = 0
         self.peak = 0
+        self.creations_left: int | None = None
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        creating = request.method == "POST" and request.url.path.endswith("/scim2/Users")
+        if creating and self.creations_left == 0:
+            raise ProcessStopped
         with self._lock:
             self.current += 1
             self.peak = max(self.peak, self.current)
         try:
-            return self._inner.handle_request(request)
+            response = self._inner.handle_request(request)
         finally:
             with self._lock:
                 self.current -= 1
+        if creating and self.creations_left is not None and response.status_code == 201:
+            self.creations_left -= 1
+        return response
 
     def close(self) -> None:
         self._inner.close()
@@ -293,6 +305,11 @@ class World:
         else:
             raise ValueError(f"unknown app state {state!r}")
 
+    def set_provisioning_app_active(self, active: bool) -> None:
+        control = self.require_emulator()
+        app = BuiltApp(control.app_id_of(self.target), self.target)
+        control.activate_app(app) if active else control.deactivate_app(app)
+
     def app_with_scopes(self, scopes: list[str]) -> Target:
         """An activated app in a fresh account that holds exactly ``scopes``."""
         self.other_target = self.require_emulator().ready_account(domain=f"other.{self.domain}", scopes=scopes)
@@ -372,6 +389,20 @@ class World:
         self.cycle_waited = self.now() - self.cycle_clock
         self.summaries.append(summary)
         return summary
+
+    def stop_after(self, creations: int) -> None:
+        """Run a cycle that dies after ``creations`` users were created, leaving no commit behind."""
+        provisioner = self.provisioner
+        assert self.in_flight is not None
+        self.in_flight.creations_left = creations
+        try:
+            provisioner.run_cycle()
+        except ProcessStopped:
+            pass
+        else:
+            raise AssertionError("the cycle ended before the process was stopped")
+        self.store.abandon()
+        self._provisioner = None
 
     def restart(self, path: str) -> None:
         """Stop the provisioner and start a new one on the same SQLite state file."""

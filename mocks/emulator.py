@@ -242,6 +242,8 @@ class ZoomEmulator:
         return outcome.response
 
     def _faulted(self, request: httpx.Request, route: Route, params: dict[str, str], fault: Fault) -> Outcome:
+        if fault.advance_clock:
+            self.clock.advance(fault.advance_clock)
         now = self.clock.now()
         if fault.invalidate_tokens:
             self.state.revoke_all_tokens()
@@ -257,6 +259,8 @@ class ZoomEmulator:
             self.journal.record(now, request, response, route.name, f"fault: status {fault.status}")
             return Outcome(response, delay=fault.latency)
         note = "fault: token invalidation" if fault.invalidate_tokens else f"fault: latency {fault.latency}s"
+        if fault.advance_clock:
+            note = f"fault: clock moved {fault.advance_clock}s"
         if not fault.latency:
             response = self._respond(request, route, params)
             self.journal.record(now, request, response, route.name, note)

@@ -48,12 +48,19 @@ class Fault:
     times: int | None = 1
     #: Matching calls to let through before the fault starts hitting.
     after: int = 0
+    #: Hit one matching call in this many (1: every call); calls let through do not count in times.
+    every: int = 1
+    #: Seconds to move the emulator's clock on before the call is handled (time passing mid-cycle).
+    advance_clock: float = 0.0
 
     def __post_init__(self) -> None:
         if self.status is not None and not 400 <= self.status <= 599:
             raise ValueError("an injected status must be 4xx or 5xx")
-        if self.latency < 0 or self.after < 0 or (self.times is not None and self.times < 1):
-            raise ValueError("latency and after must be >= 0, times >= 1")
+        if self.latency < 0 or self.after < 0 or self.advance_clock < 0 or (self.times is not None and self.times < 1):
+            raise ValueError("latency, after and advance_clock must be >= 0, times >= 1")
+        if self.every < 1:
+            raise ValueError("every must be >= 1")
+        self._seen = 0
         if self.retry_after_form not in ("seconds", "date"):
             raise ValueError("retry_after_form is 'seconds' or 'date'")
 
@@ -115,6 +122,9 @@ class Faults:
                     continue
                 if fault.after:
                     fault.after -= 1
+                    continue
+                fault._seen += 1
+                if fault._seen % fault.every:
                     continue
                 if fault.times is not None:
                     fault.times -= 1

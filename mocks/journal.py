@@ -109,7 +109,7 @@ def redact_url(url: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query, safe="[]:")))
 
 
-_SECRET_MARKERS = tuple(SECRET_FIELDS) + ("eyJ",)
+_SECRET_MARKERS = (*SECRET_FIELDS, "eyJ")
 
 
 def redact_body(content: bytes, content_type: str) -> str:

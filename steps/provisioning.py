@@ -49,6 +49,7 @@ def user_with_work_email(world: World, name: str, local: str) -> None:
 
 
 @given(parsers.parse("the directory has {count:d} generated users"))
+@when(parsers.parse("{count:d} generated users join the directory"))
 def generated_users(world: World, count: int) -> None:
     for _ in range(count):
         generated_user_joins(world)
@@ -234,6 +235,16 @@ def zoom_has_username(world: World, name: str) -> None:
 def exactly_one(world: World, name: str) -> None:
     page = world.scim("GET", "/scim2/Users", params={"filter": f'userName eq "{world.email(name)}"'})
     assert page.body["totalResults"] == 1, page.body
+
+
+@then(parsers.parse("Zoom holds {count:d} generated users"))
+def generated_in_zoom(world: World, count: int) -> None:
+    assert sum(1 for name in world.generated if world.zoom_user(name) is not None) == count
+
+
+@when(parsers.parse("the provisioner is stopped after {creations:d} operations of a cycle"))
+def stopped_mid_cycle(world: World, creations: int) -> None:
+    world.stop_after(creations)
 
 
 @then("every generated user is in Zoom exactly once")

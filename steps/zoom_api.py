@@ -41,6 +41,45 @@ def rate_limited_creates(world: World, seconds: int, form: str) -> None:
     )
 
 
+RATE_LIMITED = r"Zoom answers the next (?P<times>\d+) calls with 429 and a Retry-After of (?P<seconds>\d+) seconds?"
+
+
+@given(parsers.re(RATE_LIMITED + r" as (?P<form>\w+)"))
+def rate_limited_calls(world: World, times: str, seconds: str, form: str) -> None:
+    world.require_emulator().inject(
+        route="scim.*", status=429, retry_after=int(seconds), retry_after_form=form, times=int(times)
+    )
+
+
+@given(parsers.parse("Zoom revokes every token after the next {creations:d} user creations"))
+def revoke_mid_cycle(world: World, creations: int) -> None:
+    world.require_emulator().inject(route="scim.users.create", invalidate_tokens=True, after=creations)
+
+
+@given(parsers.parse("Zoom's clock moves {seconds:d} seconds on at the next user creation"))
+def clock_moves(world: World, seconds: int) -> None:
+    world.require_emulator().inject(route="scim.users.create", advance_clock=float(seconds))
+
+
+@when("the provisioning app is deactivated in the Marketplace")
+def deactivate_provisioning_app(world: World) -> None:
+    world.set_provisioning_app_active(False)
+
+
+@when("the provisioning app is activated again")
+def activate_provisioning_app(world: World) -> None:
+    world.set_provisioning_app_active(True)
+
+
+@given(parsers.re(r"Zoom (?P<fault>.+) on every (?P<every>\d+)(?:st|nd|rd|th) call for the next (?P<calls>\d+) calls"))
+def spread_faults(world: World, fault: str, every: str, calls: str) -> None:
+    spec = dict(FAULTS[fault])
+    if "latency" in spec:
+        spec["latency"] = world.seconds(spec["latency"])
+    hits = int(calls) // int(every)
+    world.require_emulator().inject(route="scim.*", every=int(every), times=hits, applied=True, **spec)
+
+
 @given("Zoom invalidates every token at the next user creation")
 def invalidate_tokens(world: World) -> None:
     world.require_emulator().inject(route="scim.users.create", invalidate_tokens=True)

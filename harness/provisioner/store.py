@@ -61,6 +61,7 @@ class SyncStore:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self._pending = 0
+            self._open = True
             self._db.executescript(SCHEMA)
         except sqlite3.Error as error:
             raise HarnessError(f"cannot open the sync state {self.path}: {error}") from None
@@ -72,8 +73,16 @@ class SyncStore:
             self._db.execute("PRAGMA synchronous=NORMAL")
 
     def close(self) -> None:
-        self.commit()
-        self._db.close()
+        if self._open:
+            self.commit()
+            self._db.close()
+            self._open = False
+
+    def abandon(self) -> None:
+        """Close without committing, as a killed process leaves its database."""
+        if self._open:
+            self._db.close()
+            self._open = False
 
     def records(self) -> dict[str, SyncRecord]:
         rows = self._db.execute(
