@@ -108,3 +108,48 @@ def test_bad_options_are_one_line(tmp_path: Path) -> None:
     unknown = _provision("--source", str(ldif), "--bogus")
     assert unknown.returncode == 2 and "unrecognized arguments" in unknown.stderr
     assert "Traceback" not in both.stderr + unknown.stderr
+
+
+def test_no_secret_reaches_the_logs_state_or_journal_of_provision(tmp_path: Path) -> None:
+    secret = "provision-secret-that-must-stay-hidden-42"
+    with ServedEmulator() as served:
+        credentials = served.emulator.ready_account(client_secret=secret)
+        creds_file = tmp_path / "creds.json"
+        creds_file.write_text(json.dumps(credentials.to_dict()))
+        people = PeopleDirectory(seed=14)
+        people.add_people(5)
+        ldif = people.write_ldif(tmp_path / "p.ldif")
+        out = tmp_path / "out"
+        result = _provision("--source", str(ldif), "--credentials-file", str(creds_file), "--state",
+                            str(out / "state.sqlite"), "--log-dir", str(out / "logs"))  # fmt: skip
+        journal = httpx.get(f"{served.url}/_emulator/journal").text
+        tokens = list(served.emulator.state.tokens)
+    assert result.returncode == 0, result.stderr
+    needles = [secret.encode(), *(t.encode() for t in tokens)]
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert len(files) >= 3  # the state, the audit log and the channel summaries
+    for path in files:
+        content = path.read_bytes()
+        assert not [n for n in needles if n in content], path
+    for text in (result.stdout, result.stderr, journal):
+        assert not [n for n in needles if n.decode() in text]
+
+
+def test_bad_input_writes_nothing(tmp_path: Path) -> None:
+    ldif = tmp_path / "p.ldif"
+    ldif.write_text("dn: uid=a,dc=example,dc=com\nmail: a@example.com\n")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("Title: title\n")  # no Username
+    state = tmp_path / "state.sqlite"
+    for args, message in (
+        (["--mapping", str(mapping)], "Username must be mapped"),
+        (["--mapping", str(tmp_path / "missing.yaml")], "cannot read mapping file"),
+        (["--filter", "(((("], "not a valid LDAP filter"),
+    ):
+        result = _provision("--source", str(ldif), "--state", str(state), *args)
+        assert result.returncode == 2 and message in result.stderr and result.stderr.count("\n") == 1
+        assert not state.exists()
+    broken = tmp_path / "broken.ldif"
+    broken.write_bytes(b"dn: uid=a,dc=x\nmail:: !!!not base64\n")
+    result = _provision("--source", str(broken), "--state", str(state))
+    assert result.returncode == 2 and "LDIF" in result.stderr and not state.exists()

@@ -71,3 +71,72 @@ def test_a_revoked_token_is_invalid(zoom: Zoom) -> None:
     token = zoom.token()
     zoom.emulator.state.revoke_token(token)
     assert zoom.call("GET", "/scim2/Users", token=token).json()["code"] == 124
+
+
+# -- the full matrix, in-process: every route x every way a token can be wrong ---------------
+
+MATRIX_CASES = ["none", "garbage", "expired", "revoked", "deactivated app", "missing scope", "other account"]
+
+
+def _matrix_token(zoom: ZoomEmulator, case: str) -> tuple[str | None, str]:
+    """A bearer for the case, and the account whose resources the route is asked about."""
+    import httpx as _httpx
+
+    client = _httpx.Client(transport=zoom.transport())
+
+    def token_of(creds) -> str:  # type: ignore[no-untyped-def]
+        return client.post(
+            creds.token_url,
+            data={"grant_type": "account_credentials", "account_id": creds.account_id},
+            auth=(creds.client_id, creds.client_secret),
+        ).json()["access_token"]
+
+    home = zoom.ready_account(domain="home.example")
+    if case == "none":
+        return None, home.account_id
+    if case == "garbage":
+        return "eyJnot-a-token", home.account_id
+    if case == "missing scope":
+        return token_of(zoom.ready_account(domain="scopeless.example", scopes=["meeting:read:admin"])), home.account_id
+    if case == "other account":
+        return token_of(zoom.ready_account(domain="elsewhere.example")), home.account_id
+    token = token_of(home)
+    if case == "expired":
+        zoom.clock.advance(3600)
+    elif case == "revoked":
+        zoom.state.revoke_token(token)
+    elif case == "deactivated app":
+        app = zoom.state.app_by_client_id(home.client_id)
+        assert app is not None
+        zoom.state.deactivate_app(app.id)
+    return token, home.account_id
+
+
+@pytest.mark.parametrize("case", MATRIX_CASES)
+@pytest.mark.parametrize("route", API_ROUTES, ids=lambda r: r.name)
+def test_authorization_matrix(route: Route, case: str) -> None:
+    import httpx as _httpx
+
+    zoom = ZoomEmulator()
+    zoom.settings.rate_limits = False
+    token, home_account = _matrix_token(zoom, case)
+    victim = zoom.state.create_user(home_account, "victim@home.example")
+    group = zoom.state.create_group(home_account, "Victims", members=[victim.id])
+    path = route.template.replace("{user_id}", victim.id).replace("{group_id}", group.id)
+    path = path.replace("{account_id}", home_account).replace("{app_id}", "any")
+    headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+    before = (victim.status, victim.version, len(zoom.state.users(home_account)), list(group.members))
+    body_sent = {"schemas": ["x"]} if route.method != "GET" else None
+    client = _httpx.Client(transport=zoom.transport())
+    response = client.request(route.method, zoom.api_base_url + path, headers=headers, json=body_sent)
+    body = response.json()
+    if case in ("none", "garbage", "revoked", "deactivated app"):
+        assert (response.status_code, body) == (401, {"code": 124, "message": "Invalid access token."})
+    elif case == "expired":
+        assert (response.status_code, body) == (401, {"code": 124, "message": "Access token is expired."})
+    elif case == "missing scope":
+        assert response.status_code == 400 and body["code"] == 4711
+    else:  # a valid token of another account reaches nothing of this one
+        assert response.status_code != 401
+        assert "victim@home.example" not in response.text
+    assert (victim.status, victim.version, len(zoom.state.users(home_account)), list(group.members)) == before

@@ -31,8 +31,16 @@ SCOPE = SourceLocation(filter="(&(objectClass=inetOrgPerson)(!(ou=Alumni)))")
 
 faults = st.fixed_dictionaries(
     {
-        "route": st.sampled_from(["scim.*", "scim.users.create", "scim.users.list", "scim.users.replace",
-                                  "scim.users.patch", "scim.users.delete"]),  # fmt: skip
+        "route": st.sampled_from(
+            [
+                "scim.*",
+                "scim.users.create",
+                "scim.users.list",
+                "scim.users.replace",
+                "scim.users.patch",
+                "scim.users.delete",
+            ]
+        ),
         "kind": st.sampled_from(["500", "502", "503", "429", "drop", "timeout", "revoke"]),
         "applied": st.booleans(),
         "after": st.integers(0, 6),

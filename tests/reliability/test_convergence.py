@@ -15,8 +15,10 @@ def test_a_known_hard_schedule_converges() -> None:
         "threads": 3,
         "steps": [
             ([], [{"route": "scim.users.create", "kind": "drop", "applied": True, "after": 0, "times": 3, "every": 1}]),
-            ([("leave", 1), ("delete", 2)], [{"route": "scim.*", "kind": "503", "applied": True, "after": 1,
-                                              "times": 4, "every": 2}]),  # fmt: skip
+            (
+                [("leave", 1), ("delete", 2)],
+                [{"route": "scim.*", "kind": "503", "applied": True, "after": 1, "times": 4, "every": 2}],
+            ),
         ],
     }
     outcome = run_schedule(schedule)
