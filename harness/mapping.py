@@ -53,10 +53,11 @@ class FieldMapping:
         """The processed value; Roles keeps every value so that the limitation can be seen."""
         raw: list[str] = []
         for attribute in self.attributes:
-            raw = entry.values(attribute)
+            raw = entry.attributes.get(attribute) or []
             if raw:
                 break
-        processed = [v for v in (self._process(v) for v in raw) if v]
+        plain = self.parser == "none" and not self.trim and self.case == "none"
+        processed = [v for v in raw if v] if plain else [v for v in map(self._process, raw) if v]
         if not processed:
             return self.default
         return processed if len(processed) > 1 else processed[0]
