@@ -219,18 +219,21 @@ def served(seconds: float, servers: list[str]) -> list[Figure]:
     return figures
 
 
-def provisioning(users: int) -> list[Figure]:
-    """Figure 4: an initial cycle of ``users`` from LDIF, against one in-process create per user."""
-    # The floor: one in-process SCIM create of the same users' bodies, through the same client.
-    floor_people = PeopleDirectory(seed=1, domain="floor.example")
-    floor_people.add_people(min(2000, users))
+def _create_rate(count: int) -> float:
+    """The floor: in-process SCIM creates of the same kind of users' bodies, through the same client."""
+    people = PeopleDirectory(seed=1, domain="floor.example")
+    people.add_people(count)
     mapping = Mapping.default()
     bodies = [scim_body(values, user_name=values["Username"]) for values in
-              (mapping.values(entry) for entry in floor_people.snapshot())]  # fmt: skip
+              (mapping.values(entry) for entry in people.snapshot())]  # fmt: skip
     zoom, _, _, _ = _ready()
     client = in_process_client(zoom, zoom.credentials(next(iter(zoom.state.apps.values()))))
-    floor_rate = throughput(lambda i: client.create_user(bodies[i]), len(bodies))
-    del zoom, client, bodies  # the cycle runs alone, as the floor did
+    return throughput(lambda i: client.create_user(bodies[i]), len(bodies))
+
+
+def provisioning(users: int) -> list[Figure]:
+    """Figure 4: an initial cycle of ``users`` from LDIF, against one in-process create per user."""
+    floor_rate = _create_rate(min(2000, users))
     zoom, _, _, _ = _ready()  # a fresh emulator for the cycle, rate limits off as for the floor
     credentials = zoom.credentials(next(iter(zoom.state.apps.values())))
     people = PeopleDirectory(seed=1)
