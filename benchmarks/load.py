@@ -1,7 +1,7 @@
 """A small HTTP/1.1 keep-alive load generator for loopback benchmarks (bounded in time).
 
 ``python -m benchmarks.load --port P --path /x --seconds 3 --connections 32 [--method POST --body T]``
-prints ``{"requests": n, "errors": n, "rps": x}``. ``{n}`` in the body template is replaced by a
+prints ``{"requests": n, "errors": n, "rps": x}`` where requests and rps count successful answers. ``{n}`` in the body template is replaced by a
 counter, so that each create is a new user.
 """
 
@@ -27,6 +27,11 @@ async def _connection(args: argparse.Namespace, deadline: float, counter: list[i
             )
             writer.write(head.encode() + body)
             status_line = await reader.readline()
+            if not status_line:  # the server closed the connection: count it and open another
+                errors[0] += 1
+                writer.close()
+                reader, writer = await asyncio.open_connection("127.0.0.1", args.port)
+                continue
             length = 0
             while True:
                 line = await reader.readline()
@@ -37,10 +42,10 @@ async def _connection(args: argparse.Namespace, deadline: float, counter: list[i
                     length = int(value)
             if length:
                 await reader.readexactly(length)
-            status = int(status_line.split()[1]) if status_line else 0
-            if status >= 400 or status == 0:
+            if int(status_line.split()[1]) >= 400:
                 errors[0] += 1
-            done += 1
+            else:
+                done += 1
     finally:
         writer.close()
     return done

@@ -7,7 +7,6 @@ sleep or close the connection), so every mounting runs the same code path.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,7 +33,7 @@ from mocks.models import (
     ZoomState,
 )
 from mocks.ratelimit import RateLimiter
-from mocks.routing import Call, Reply, Route, Router
+from mocks.routing import Call, Reply, Route, Router, encode_json
 from mocks.settings import EmulatorSettings
 
 ZOOM_TOKEN_BASE = "https://zoom.us"
@@ -328,7 +327,7 @@ class ZoomEmulator:
         if reply.body is None:
             return httpx.Response(reply.status, headers=headers, request=request)
         headers["Content-Type"] = JSON_TYPE
-        content = json.dumps(reply.body, ensure_ascii=False, separators=(",", ":")).encode()
+        content = reply.body if isinstance(reply.body, bytes) else encode_json(reply.body)
         return httpx.Response(reply.status, headers=headers, content=content, request=request)
 
     # -- mountings ------------------------------------------------------------------------

@@ -37,15 +37,20 @@ class JournalEntry:
         return asdict(self)
 
 
+_RawHeaders = tuple[tuple[bytes, bytes], ...]
+_Raw = tuple[float, str, str, _RawHeaders, bytes, int, _RawHeaders, bytes, str, str]
+
+
 class Journal:
     """A bounded, thread-safe list of exchanges, redacted whenever they are read.
 
-    Recording keeps references only, because it runs on every call; redaction runs when the
-    journal is read (``entries()``), so no reader ever sees a secret.
+    Recording runs on every call, so it keeps a flat tuple of strings and bytes (cheap to take,
+    invisible to the garbage collector); redaction runs when the journal is read (``entries()``),
+    so no reader ever sees a secret.
     """
 
     def __init__(self, size: int = 10_000) -> None:
-        self._raw: deque[tuple[float, httpx.Request, httpx.Response | None, str, str]] = deque(maxlen=size)
+        self._raw: deque[_Raw] = deque(maxlen=size)
         self._lock = threading.Lock()
 
     def record(
@@ -56,7 +61,21 @@ class Journal:
         route: str,
         note: str = "",
     ) -> None:
-        self._raw.append((now, request, response, route, note))  # deque.append is atomic
+        answered = response is not None
+        self._raw.append(  # deque.append is atomic
+            (
+                now,
+                request.method,
+                str(request.url),
+                tuple(request.headers.raw),
+                request.content,
+                response.status_code if answered else 0,
+                tuple(response.headers.raw) if answered else (),
+                response.content if answered else b"",
+                route,
+                note,
+            )
+        )
 
     def entries(self) -> list[JournalEntry]:
         with self._lock:
@@ -72,19 +91,27 @@ class Journal:
 
 
 def _redacted(
-    now: float, request: httpx.Request, response: httpx.Response | None, route: str, note: str
+    now: float,
+    method: str,
+    url: str,
+    request_headers: _RawHeaders,
+    request_body: bytes,
+    status: int,
+    response_headers: _RawHeaders,
+    response_body: bytes,
+    route: str,
+    note: str,
 ) -> JournalEntry:
+    asked, answered = httpx.Headers(list(request_headers)), httpx.Headers(list(response_headers))
     return JournalEntry(
         time=now,
-        method=request.method,
-        url=redact_url(str(request.url)),
-        request_headers=redact_headers(request.headers),
-        request_body=redact_body(request.content, request.headers.get("content-type", "")),
-        status=response.status_code if response is not None else 0,
-        response_headers=redact_headers(response.headers) if response is not None else {},
-        response_body=(
-            redact_body(response.content, response.headers.get("content-type", "")) if response is not None else ""
-        ),
+        method=method,
+        url=redact_url(url),
+        request_headers=redact_headers(asked),
+        request_body=redact_body(request_body, asked.get("content-type", "")),
+        status=status,
+        response_headers=redact_headers(answered),
+        response_body=redact_body(response_body, answered.get("content-type", "")),
         route=route,
         note=note,
     )

@@ -156,6 +156,12 @@ class User:
     held_user_type: str | None = None
     version: int = 1
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Any change bumps the revision that keys cached renderings (a field set directly from a
+        # script is seen as surely as one set through the API).
+        object.__setattr__(self, name, value)
+        object.__setattr__(self, "revision", self.__dict__.get("revision", 0) + 1)
+
     @property
     def active(self) -> bool:
         return self.status == "active"

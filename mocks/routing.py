@@ -26,6 +26,7 @@ Family = Literal["oauth", "scim", "rest", "control"]
 @dataclass
 class Reply:
     status: int = 200
+    #: A JSON-able body, or ``bytes`` already encoded as JSON (cached renderings).
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
 
@@ -94,6 +95,10 @@ def _bad_body(family: Family, detail: str) -> EmulatorError:
 
 
 Handler = Callable[[Call], Reply]
+
+
+def encode_json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 @dataclass(frozen=True)

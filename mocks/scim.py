@@ -25,7 +25,7 @@ from mocks.models import (
     User,
 )
 from mocks.ratelimit import LIGHT, MEDIUM
-from mocks.routing import Call, Reply, Routes
+from mocks.routing import Call, Reply, Routes, encode_json
 
 CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE_USER = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
@@ -102,6 +102,23 @@ def user_resource(user: User, api_base: str) -> dict[str, Any]:
     return resource
 
 
+#: Encoded SCIM users by (id, revision, API base); bounded, the oldest rendering dropped first.
+_RENDERED: dict[tuple[str, int, str], bytes] = {}
+_RENDERED_MAX = 20_000
+
+
+def user_json(user: User, api_base: str) -> bytes:
+    """The user's SCIM resource as JSON bytes, rendered once per revision of the user."""
+    key = (user.id, user.__dict__["revision"], api_base)
+    cached = _RENDERED.get(key)
+    if cached is None:
+        cached = encode_json(user_resource(user, api_base))
+        if len(_RENDERED) >= _RENDERED_MAX:
+            del _RENDERED[next(iter(_RENDERED))]
+        _RENDERED[key] = cached
+    return cached
+
+
 def group_resource(group: Group, api_base: str) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "schemas": [CORE_GROUP, ZOOM_GROUP],
@@ -129,6 +146,13 @@ def list_response(resources: list[dict[str, Any]], total: int, start: int) -> di
         "itemsPerPage": len(resources),
         "Resources": resources,
     }
+
+
+def users_list_json(users: list[User], total: int, start: int, api_base: str) -> bytes:
+    """A ListResponse of users, assembled from their cached renderings."""
+    head = encode_json(list_response([], total, start))[: -len(b"[]}")]
+    head = head.replace(b'"itemsPerPage":0', b'"itemsPerPage":%d' % len(users))
+    return head + b"[" + b",".join(user_json(u, api_base) for u in users) + b"]}"
 
 
 # -- parsing --------------------------------------------------------------------------------
@@ -272,14 +296,13 @@ def list_users(call: Call) -> Reply:
             user = call.state.users(account.id).get(value)
         matches = [user] if user is not None and user.status != "pending" else []
         page = _page(matches, len(matches), start, count)
-        body = list_response([user_resource(u, call.api_base) for u in page], len(matches), start)
-        return Reply(200, body)
+        return Reply(200, users_list_json(page, len(matches), start, call.api_base))
     users = call.state.users(account.id)
     pending = sum(1 for u in users.values() if u.status == "pending") if users else 0
     total = len(users) - pending
     listed = (u for u in users.values() if u.status != "pending")
     page = _page(listed, total, start, count)
-    return Reply(200, list_response([user_resource(u, call.api_base) for u in page], total, start))
+    return Reply(200, users_list_json(page, total, start, call.api_base))
 
 
 @scim_route("POST", "/scim2/Users", "scim.users.create", LIGHT)
@@ -314,7 +337,7 @@ def get_user(call: Call) -> Reply:
     user = call.state.users(call.account.id).get(call.params["user_id"])
     if user is None or user.status == "pending":
         raise _not_found_user(call.params["user_id"])
-    return Reply(200, user_resource(user, call.api_base))
+    return Reply(200, user_json(user, call.api_base))
 
 
 @scim_route("PUT", "/scim2/Users/{user_id}", "scim.users.replace", LIGHT)
