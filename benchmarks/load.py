@@ -1,8 +1,8 @@
 """A small HTTP/1.1 keep-alive load generator for loopback benchmarks (bounded in time).
 
 ``python -m benchmarks.load --port P --path /x --seconds 3 --connections 32 [--method POST --body T]``
-prints ``{"requests": n, "errors": n, "rps": x}`` where requests and rps count successful answers. ``{n}`` in the body template is replaced by a
-counter, so that each create is a new user.
+prints ``{"requests": n, "errors": n, "rps": x}``, where requests and rps count successful answers.
+``{n}`` in the body template is replaced by a counter, so that each create is a new user.
 """
 
 from __future__ import annotations
