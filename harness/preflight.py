@@ -11,17 +11,10 @@ import httpx
 
 from harness.zoom.client import ZoomClient
 from harness.zoom.errors import RetriesExhausted, TokenError, ZoomError
+from mocks.models import PROVISIONING_SCOPES
 
-#: The scopes the PingFederate setup page asks for, in its order.
-REQUIRED_SCOPES = (
-    "user:master",
-    "user:read:admin",
-    "user:write:admin",
-    "account:master",
-    "account:read:admin",
-    "account:write:admin",
-    "scim2",
-)
+#: The scopes the PingFederate setup page asks for, in its order (one list for emulator and harness).
+REQUIRED_SCOPES = PROVISIONING_SCOPES
 _MARKETPLACE = "Zoom App Marketplace > Manage > your Server-to-Server OAuth app"
 
 
