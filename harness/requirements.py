@@ -46,10 +46,6 @@ def catalogue() -> tuple[Requirement, ...]:
     return tuple(Requirement(**item) for item in document["requirements"])
 
 
-def by_id() -> dict[str, Requirement]:
-    return {r.id: r for r in catalogue()}
-
-
 def write_catalogue(requirements: list[Requirement], path: Path = CATALOGUE) -> None:
     document = {"requirements": [r.to_dict() for r in requirements]}
     path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -122,13 +121,3 @@ def _print_summary(console: Console, document: dict[str, Any], report_dir: Path)
     if missing:
         console.print(f"[yellow]Gaps (no passing scenario): {', '.join(missing)}", soft_wrap=True)
     console.print(f"Report: {(report_dir / 'report.html').resolve()}", soft_wrap=True, highlight=False)
-
-
-def main_entry(argv: Sequence[str]) -> int:  # pragma: no cover - thin shim for `python -m`
-    from harness.cli import main
-
-    return main(["run", *argv])
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main_entry(sys.argv[1:]))

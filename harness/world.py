@@ -415,9 +415,6 @@ class World:
     def zoom_user(self, name: str) -> dict[str, Any] | None:
         return self.zoom.find_user(self.email(name))
 
-    def zoom_users_named(self, names: list[str]) -> dict[str, dict[str, Any] | None]:
-        return {name: self.zoom_user(name) for name in names}
-
     def seed_zoom_user(self, name: str, **attributes: Any) -> dict[str, Any]:
         """A user created in Zoom directly, as if someone had made it before the connector."""
         body = {"schemas": [CORE_USER], "userName": self.email(name), **attributes}

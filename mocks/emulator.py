@@ -195,9 +195,6 @@ class ZoomEmulator:
     def credentials(self, app: App) -> Credentials:
         return Credentials(app.account_id, app.client_id, app.client_secret, self.token_url, self.api_base_url)
 
-    def account_of(self, credentials: Credentials) -> Account:
-        return self.state.account(credentials.account_id)
-
     def inject(self, **fault: Any) -> Fault:
         """Add a fault rule (see :class:`mocks.faults.Fault`)."""
         return self.faults.add(**fault)

@@ -8,7 +8,6 @@ import ipaddress
 import logging
 import socket
 import threading
-from collections.abc import Iterator
 from types import TracebackType
 
 import uvicorn
@@ -124,9 +123,3 @@ class ServedEmulator:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
         self.stop()
-
-
-@contextlib.contextmanager
-def served(emulator: ZoomEmulator | None = None) -> Iterator[ServedEmulator]:
-    with ServedEmulator(emulator) as running:
-        yield running
