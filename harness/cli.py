@@ -163,6 +163,26 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if readiness.ready else 1
 
 
+def _cleanup(args: argparse.Namespace) -> int:
+    from harness.guard import Ledger
+    from harness.pytest_plugin import clean_up
+    from harness.world import SessionTarget, TargetKind
+
+    path = Path(args.ledger)
+    if not path.is_file():
+        raise HarnessError(f"no ledger at {path}")
+    try:
+        ledger = Ledger(path, "")
+    except ValueError:
+        raise HarnessError(f"{path} is not a ledger written by a zoom-target run") from None
+    count = len(ledger.users())
+    left = clean_up(SessionTarget(TargetKind.ZOOM, 0, "", zoom=_target(args), ledger=ledger))
+    print(f"deleted {count - len(left)} of {count} users recorded in {path}")
+    for line in left:
+        print(f"  left: {line}")
+    return 1 if left else 0
+
+
 def _run(args: argparse.Namespace) -> int:
     from harness.runner import run_features
 
@@ -222,6 +242,16 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--probe-user", action="store_true", help="also create, read and delete one marked test user")
     verify.add_argument("--probe-domain", help="email domain of the probe user (default ZOOM_TEST_EMAIL_DOMAIN)")
     verify.set_defaults(func=_verify)
+
+    cleanup = commands.add_parser(
+        "cleanup",
+        help="delete the Zoom users an interrupted real-Zoom run left behind (from its ledger)",
+        description="Delete every Zoom user recorded in a ledger of a `run --target zoom` (.zoom-harness/"
+        "ledger-*.json); no other user can be touched.",
+    )
+    cleanup.add_argument("--ledger", required=True, metavar="FILE", help="the run's ledger file")
+    _add_target_options(cleanup)
+    cleanup.set_defaults(func=_cleanup)
 
     run = commands.add_parser(
         "run",

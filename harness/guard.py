@@ -30,7 +30,10 @@ class Ledger:
         self._ids: dict[str, str] = {}
         if self.path.exists():
             document = json.loads(self.path.read_text(encoding="utf-8"))
-            self._ids = dict(document.get("users", {}))
+            if not isinstance(document, dict) or not isinstance(document.get("users"), dict):
+                raise ValueError(f"{self.path} is not a ledger")
+            self._ids = dict(document["users"])
+            self.run_marker = run_marker or str(document.get("run_marker", ""))
         self.path.parent.mkdir(parents=True, exist_ok=True)
 
     def record(self, user_id: str, user_name: str) -> None:

@@ -121,3 +121,29 @@ def test_an_interrupted_run_still_cleans_up(tmp_path: Path) -> None:
         assert process.returncode == 2 and "KeyboardInterrupt" in output, output[-2000:]
         assert _users(served) == [], "an interrupted run left users behind"
         httpx.get(f"{served.url}/_emulator/state").raise_for_status()
+
+
+def test_cleanup_deletes_what_a_killed_run_left_and_nothing_else(tmp_path: Path) -> None:
+    with ServedEmulator() as served:
+        env = _environment(served, tmp_path)
+        credentials = Target.resolve(environ=env, dotenv=None)
+        ledger = Ledger(tmp_path / "ledger-zhdead.json", "zhdead")
+        from harness.zoom.client import ZoomClient
+
+        with ZoomClient(credentials, transport=GuardedTransport(httpx.HTTPTransport(), ledger)) as client:
+            for name in ("a", "b"):
+                client.create_user({"schemas": [CORE], "userName": f"zhdead-{name}@realish.example"})
+        bystander = served.emulator.state.create_user(credentials.account_id, "bystander@realish.example")
+        result = subprocess.run(
+            [sys.executable, "-m", "harness.cli", "cleanup", "--ledger", str(ledger.path)],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert "deleted 2 of 2 users" in result.stdout
+        assert _users(served) == ["bystander@realish.example"]
+        assert served.emulator.state.user(credentials.account_id, bystander.id) is not None
+    broken = tmp_path / "not-a-ledger.json"
+    broken.write_text("[1, 2]")
+    refused = subprocess.run([sys.executable, "-m", "harness.cli", "cleanup", "--ledger", str(broken)],
+                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert refused.returncode == 2 and "not a ledger" in refused.stderr
