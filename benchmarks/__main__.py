@@ -16,6 +16,11 @@ from rich.table import Table
 from benchmarks import figures
 
 
+def _served_get(results: list[figures.Figure]) -> float:
+    """The served emulator's GET rate measured above, for the WireMock peer figure."""
+    return next((f.value for f in results if f.name.startswith("served GET by id")), 0.0)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, under a minute")
@@ -30,6 +35,7 @@ def main() -> int:
                                                            large=20_000 if quick else 100_000)),
         ("3 served", lambda: figures.served(1.5 if quick else 5.0, ["uvicorn-httptools"] if quick else
                                            ["uvicorn-httptools", "uvicorn-h11", "hypercorn", "granian"])),
+        ("3 peer", lambda: figures.wiremock_peer(1.5 if quick else 5.0, _served_get(results))),
         ("4 provisioning", lambda: figures.provisioning(2_000 if quick else 10_000)),
         ("5 pacing", lambda: figures.pacing(1_000 if quick else 10_000)),
         ("6 suite time", figures.suite_time),

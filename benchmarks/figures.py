@@ -232,6 +232,57 @@ def _create_rate(count: int) -> float:
     return throughput(lambda i: client.create_user(bodies[i]), len(bodies))
 
 
+WIREMOCK_HOME = Path.home() / ".cache" / "zoom-harness" / "wiremock"
+
+
+def _wiremock_jar() -> Path | None:
+    """WireMock's standalone jar from the npm package ``wiremock``, installed once into a cache."""
+    import shutil
+
+    if not (shutil.which("java") and shutil.which("npm")):
+        return None
+    jars = sorted(WIREMOCK_HOME.glob("node_modules/wiremock/build/wiremock-standalone-*.jar"))
+    if not jars:
+        WIREMOCK_HOME.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(WIREMOCK_HOME),
+                        "wiremock"], check=False, capture_output=True, timeout=600)  # fmt: skip
+        jars = sorted(WIREMOCK_HOME.glob("node_modules/wiremock/build/wiremock-standalone-*.jar"))
+    return jars[-1] if jars else None
+
+
+def wiremock_peer(seconds: float, emulator_rps: float) -> list[Figure]:
+    """A peer figure: the same GET against WireMock serving a stub, on the same loopback."""
+    jar = _wiremock_jar()
+    if jar is None:
+        return []
+    port = _free_port()
+    process = subprocess.Popen(["java", "-jar", str(jar), "--port", str(port), "--bind-address", "127.0.0.1",
+                                "--disable-banner", "--no-request-journal"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/__admin/mappings", timeout=1).raise_for_status()
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    return []
+                time.sleep(0.2)
+        stub = {"request": {"method": "GET", "url": "/scim2/Users/fixed"},
+                "response": {"status": 200, "body": '{"id":"fixed","userName":"fixed@example.com","active":true}',
+                             "headers": {"Content-Type": "application/json"}}}  # fmt: skip
+        httpx.post(f"http://127.0.0.1:{port}/__admin/mappings", json=stub).raise_for_status()
+        _load(port, "/scim2/Users/fixed", seconds, [])  # the JIT warms up first
+        result = _load(port, "/scim2/Users/fixed", seconds, [])
+    finally:
+        process.terminate()
+        process.wait()
+    ratio = emulator_rps / result["rps"] if result["rps"] else None
+    note = f"{jar.name}, a stub with a fixed body; ratio: the emulator's stateful GET over this"
+    return [Figure(3, "peer: WireMock stub GET", result["rps"], emulator_rps, "req/s", ratio, "", None, note)]
+
+
 def provisioning(users: int) -> list[Figure]:
     """Figure 4: an initial cycle of ``users`` from LDIF, against one in-process create per user."""
     floor_rate = _create_rate(min(2000, users))

@@ -32,7 +32,7 @@ async def _connection(args: argparse.Namespace, deadline: float, counter: list[i
                 writer.close()
                 reader, writer = await asyncio.open_connection("127.0.0.1", args.port)
                 continue
-            length = 0
+            length, chunked = 0, False
             while True:
                 line = await reader.readline()
                 if line in (b"\r\n", b""):
@@ -40,7 +40,11 @@ async def _connection(args: argparse.Namespace, deadline: float, counter: list[i
                 name, _, value = line.decode("latin-1").partition(":")
                 if name.lower() == "content-length":
                     length = int(value)
-            if length:
+                elif name.lower() == "transfer-encoding" and "chunked" in value.lower():
+                    chunked = True
+            if chunked:
+                await _read_chunks(reader)
+            elif length:
                 await reader.readexactly(length)
             if int(status_line.split()[1]) >= 400:
                 errors[0] += 1
@@ -49,6 +53,14 @@ async def _connection(args: argparse.Namespace, deadline: float, counter: list[i
     finally:
         writer.close()
     return done
+
+
+async def _read_chunks(reader: asyncio.StreamReader) -> None:
+    while True:
+        size = int((await reader.readline()).split(b";")[0], 16)
+        await reader.readexactly(size + 2)  # the chunk and its CRLF (the last: just CRLF)
+        if size == 0:
+            return
 
 
 async def _run(args: argparse.Namespace) -> dict[str, float]:
