@@ -169,6 +169,9 @@ class Provisioner:
                     # No "Provision Disabled Users" option on Zoom: a disabled user is never created.
                     values = channel.mapping.values(entry)
                     plans.append(_Plan("create", guid, record, entry, values, fingerprint))
+                elif record is not None and record.pending:
+                    # A create whose answer was lost may have landed: remove what it left, if anything.
+                    plans.append(_Plan("remove", guid, record, entry, reason="disabled in the datastore"))
                 continue
             assert record is not None
             if not enabled:
@@ -182,7 +185,8 @@ class Provisioner:
                 values = channel.mapping.values(entry)
                 plans.append(_Plan("update", guid, record, entry, values, fingerprint))
         for guid, record in known.items():
-            if guid in in_scope or record.zoom_id is None or record.status != "active":
+            unsure = record.zoom_id is None and record.pending  # a create that may have landed
+            if guid in in_scope or record.status != "active" or (record.zoom_id is None and not unsure):
                 continue
             entry = everyone.get(guid)
             if entry is None:
@@ -429,7 +433,13 @@ class Provisioner:
 
     def _remove(self, plan: _Plan, deadline: float) -> _Outcome:
         record = plan.record
-        assert record is not None and record.zoom_id is not None
+        assert record is not None
+        if record.zoom_id is None:
+            # The create's answer was lost: find what it left before deciding nothing is there.
+            found = self.client.find_user(record.user_name, deadline=deadline) if record.user_name else None
+            if found is None:
+                return _Outcome("NONE", plan, True, record, forget=True)
+            record = plan.record = SyncRecord(**{**record.__dict__, "zoom_id": found["id"]})
         event = self._remove_event()
         if not self.options.remove:
             undone = "deleted" if event == "DELETE" else "disabled"
