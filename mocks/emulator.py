@@ -120,6 +120,8 @@ class ZoomEmulator:
         self.journal = Journal(self.state.settings.journal_size)
         self.rate_limiter = RateLimiter()
         self._control = control_routes
+        #: The last unexpected exception a handler raised (answered as a 500), for debugging.
+        self.last_error: str | None = None
         self.set_base_urls(token_base_url, api_base_url)
 
     # -- configuration --------------------------------------------------------------------
@@ -301,6 +303,10 @@ class ZoomEmulator:
         except StateError as error:
             translated = _translate(route, error)
             reply = Reply(translated.status, translated.body(), headers)
+        except Exception as error:  # noqa: BLE001 - a bug must answer like a server, not crash the client
+            # Zoom's shape and no traceback on the wire; the journal keeps the exception's name.
+            self.last_error = f"{route.name}: {type(error).__name__}: {error}"
+            reply = Reply(500, {"code": 500, "message": "Internal server error."}, headers)
         else:
             reply.headers = {**headers, **reply.headers}
         return self._render(request, reply)

@@ -144,7 +144,7 @@ def create_user(call: Call) -> Reply:
     body = call.json_object()
     action = body.get("action")
     info = body.get("user_info")
-    if action not in _CREATE_ACTIONS:
+    if not isinstance(action, str) or action not in _CREATE_ACTIONS:
         raise validation_failed("action")
     if not isinstance(info, dict):
         raise validation_failed("user_info")
@@ -243,7 +243,7 @@ def update_user(call: Call) -> Reply:
     fields: dict[str, Any] = {}
     for key, value in body.items():
         if key == "type":
-            if value not in _TYPE_NAMES:
+            if not isinstance(value, int) or isinstance(value, bool) or value not in _TYPE_NAMES:
                 raise validation_failed("type")
             fields["user_type"] = _TYPE_NAMES[value]
         elif key in _PATCH_FIELDS:
@@ -281,7 +281,7 @@ def delete_user(call: Call) -> Reply:
 def update_status(call: Call) -> Reply:
     body = call.json_object()
     action = body.get("action")
-    if action not in ("activate", "deactivate"):
+    if not isinstance(action, str) or action not in ("activate", "deactivate"):
         raise validation_failed("action")
     user = _find_user(call, call.params["user_id"])
     try:

@@ -96,3 +96,30 @@ def test_duplicated_authorization_headers_are_refused(zoom: Zoom) -> None:
         f"{zoom.api}/scim2/Users", headers=[("Authorization", f"Bearer {token}"), ("Authorization", "Bearer other")]
     )
     assert response.status_code == 401
+
+
+def test_a_handler_bug_answers_a_zoom_shaped_500_without_a_traceback() -> None:
+    import httpx
+
+    from mocks import ZoomEmulator, scim
+
+    zoom = ZoomEmulator()
+    credentials = zoom.ready_account()
+    route = next(r for r in zoom._api_router.routes if r.name == "scim.users.list")
+
+    def broken(call):  # type: ignore[no-untyped-def]
+        raise KeyError("a bug")
+
+    object.__setattr__(route, "handler", broken)  # routes are frozen and shared: restored below
+    try:
+        client = httpx.Client(transport=zoom.transport())
+        token = client.post(credentials.token_url, data={"grant_type": "account_credentials",
+                            "account_id": credentials.account_id},
+                            auth=(credentials.client_id, credentials.client_secret)).json()["access_token"]  # fmt: skip
+        response = client.get(f"{zoom.api_base_url}/scim2/Users", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 500
+        assert response.json() == {"code": 500, "message": "Internal server error."}
+        assert "Traceback" not in response.text
+        assert zoom.last_error == "scim.users.list: KeyError: 'a bug'"
+    finally:
+        object.__setattr__(route, "handler", scim.list_users)

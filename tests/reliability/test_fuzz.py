@@ -4,6 +4,7 @@ and the state's invariants intact. Runs in-process for volume and through the se
 from __future__ import annotations
 
 import json
+import os
 import re
 import string
 from typing import Any
@@ -161,15 +162,25 @@ def _check(target: Target, call: dict[str, Any]) -> None:
     _invariants(target.zoom)
 
 
+#: Soak: ZOOM_HARNESS_FUZZ_EXAMPLES=20000 pytest tests/reliability/test_fuzz.py -s
+EXAMPLES = int(os.environ.get("ZOOM_HARNESS_FUZZ_EXAMPLES", "400"))
 IN_PROCESS = ZoomEmulator()
 IN_PROCESS_TARGET = Target(IN_PROCESS, httpx.Client(transport=IN_PROCESS.transport()))
 IN_PROCESS.settings.rate_limits = False
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(calls())
-def test_fuzz_every_route_in_process(call: dict[str, Any]) -> None:
+def fuzz_in_process(call: dict[str, Any]) -> None:
     _check(IN_PROCESS_TARGET, call)
+
+
+def test_fuzz_every_route_in_process() -> None:
+    before = IN_PROCESS_TARGET.sent
+    fuzz_in_process()
+    tried = IN_PROCESS_TARGET.sent - before
+    assert tried >= min(EXAMPLES, 300)
+    print(f"fuzz: {tried} requests in-process, no 500, no traceback, invariants intact")
 
 
 def test_fuzz_every_route_through_the_served_socket() -> None:
@@ -177,10 +188,12 @@ def test_fuzz_every_route_through_the_served_socket() -> None:
         served.emulator.settings.rate_limits = False
         target = Target(served.emulator, http)
 
-        @settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(max_examples=max(120, EXAMPLES // 4), deadline=None, suppress_health_check=list(HealthCheck),
+                  database=None)  # fmt: skip
         @given(calls())
         def fuzz(call: dict[str, Any]) -> None:
             _check(target, call)
 
         fuzz()
         assert target.sent >= 100
+        print(f"fuzz: {target.sent} requests through the served socket")
