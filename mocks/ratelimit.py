@@ -47,6 +47,9 @@ PLAN_LIMITS: dict[str, dict[str, Limit]] = {
     "Education": _BUSINESS,
 }
 
+#: Daily caps on ``POST /users`` with ``action=create`` (reference §4.2), counted apart from the labels.
+CREATE_USERS_DAILY = {"Free": 50, "Pro": 1_500, "Business": 10_000, "Enterprise": 10_000, "Education": 10_000}
+
 PER_SECOND_MESSAGE = "You have reached the maximum per-second rate limit for this API. Try again later."
 DAILY_MESSAGE = (
     "You have reached the maximum daily rate limit for this API. "
@@ -89,6 +92,16 @@ class RateLimiter:
                 # Captures show the daily counter on ordinary responses where a daily limit exists.
                 return _headers(label, limit.daily, limit.daily - used - 1)
             return _headers(label, cap, cap - used_now - 1)
+
+    def take_daily(self, account_id: str, counter: str, cap: int, label: str, now: float) -> dict[str, str]:
+        """Count one call against a daily cap of its own; the headers report that cap."""
+        day = int(now // 86_400)
+        with self._lock:
+            used = self._count(account_id, counter, "day", day)
+            if used >= cap:
+                raise self._too_many(label, "Daily-limit", cap, _next_midnight(now))
+            self._windows[(account_id, counter, "day")] = (day, used + 1)
+        return _headers(label, cap, cap - used - 1)
 
     def _count(self, account_id: str, label: str, kind: str, window: int) -> int:
         start, calls = self._windows.get((account_id, label, kind), (window, 0))

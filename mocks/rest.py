@@ -11,7 +11,6 @@ from mocks.models import (
     ROLE_IDS,
     USER_TYPE_CODES,
     ActivationRefused,
-    AlreadyExists,
     App,
     Invalid,
     NotFound,
@@ -19,7 +18,7 @@ from mocks.models import (
     User,
     check_email,
 )
-from mocks.ratelimit import HEAVY, LIGHT, MEDIUM
+from mocks.ratelimit import CREATE_USERS_DAILY, HEAVY, LIGHT, MEDIUM
 from mocks.routing import Call, Reply, Routes
 
 routes = Routes("rest")
@@ -168,24 +167,20 @@ def create_user(call: Call) -> Reply:
     if action == "autoCreate" and email.rpartition("@")[2].lower() not in {d.lower() for d in account.managed_domains}:
         # [I] autoCreate is for managed domains only; the refusal's code is not captured.
         raise validation_failed("user_info.email")
-    try:
-        # Types 4 and 99 have no SCIM licence name; they hold no licence, like Basic.
-        user = call.state.create_user(
-            account.id, email, user_type=_TYPE_NAMES.get(user_type, "Basic"), login_sso=action == "ssoCreate", **names
-        )
-    except AlreadyExists:
-        raise ZoomAPIError(409, 1005, f"User already in the account: {email}") from None
-    call.state.set_status(account.id, user.id, _CREATE_ACTIONS[action])
-    return Reply(
-        201,
-        {
-            "id": user.id,
-            "first_name": user.given_name,
-            "last_name": user.family_name,
-            "email": email,
-            "type": user_type,
-        },
+    if call.state.email_taken(email):
+        raise ZoomAPIError(409, 1005, f"User already in the account: {email}")
+    headers: dict[str, str] = {}
+    if action == "create" and call.settings.rate_limits:
+        # A real answer showed this cap in the Light headers: X-RateLimit-Limit 10000 (reference §4.2).
+        cap = CREATE_USERS_DAILY.get(account.plan, CREATE_USERS_DAILY["Business"])
+        headers = call.emulator.rate_limiter.take_daily(account.id, "create-users", cap, LIGHT, call.state.clock.now())
+    # Types 4 and 99 have no SCIM licence name; they hold no licence, like Basic.
+    user = call.state.create_user(
+        account.id, email, user_type=_TYPE_NAMES.get(user_type, "Basic"), login_sso=action == "ssoCreate", **names
     )
+    call.state.set_status(account.id, user.id, _CREATE_ACTIONS[action])
+    created = {"id": user.id, "first_name": user.given_name, "last_name": user.family_name}
+    return Reply(201, {**created, "email": email, "type": user_type}, headers)
 
 
 @routes.route(

@@ -222,3 +222,25 @@ def test_marketplace_refuses_activation_without_company_or_contact(zoom: Zoom) -
     message = response.json()["message"]
     for missing in ("company name", "developer contact name", "developer contact email", "scopes"):
         assert missing in message
+
+
+def test_create_action_has_a_daily_cap_per_plan(zoom: Zoom) -> None:
+    creds = zoom.emulator.ready_account(domain="capped.example", plan="Pro")
+    token = zoom.token(creds)
+    zoom.emulator.rate_limiter._windows[(creds.account_id, "create-users", "day")] = (
+        int(zoom.emulator.clock.now() // 86_400),
+        1_499,
+    )
+    body = {"action": "create", "user_info": {"email": "last@capped.example", "type": 1}}
+    last = zoom.call("POST", "/v2/users", token=token, json=body)
+    assert last.status_code == 201
+    assert (last.headers["x-ratelimit-limit"], last.headers["x-ratelimit-remaining"]) == ("1500", "0")
+    body["user_info"]["email"] = "over@capped.example"
+    over = zoom.call("POST", "/v2/users", token=token, json=body)
+    assert over.status_code == 429 and over.headers["x-ratelimit-type"] == "Daily-limit"
+    assert over.headers["retry-after"].endswith("T00:00:00Z")
+    assert zoom.call("GET", "/v2/users/email", token=token, params={"email": "over@capped.example"}).json() == {
+        "existed_email": False
+    }
+    body["action"] = "ssoCreate"  # only action=create is capped
+    assert zoom.call("POST", "/v2/users", token=token, json=body).status_code == 201
