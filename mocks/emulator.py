@@ -151,7 +151,7 @@ class ZoomEmulator:
     def reset(self) -> None:
         """Forget every account, app, token, user, fault and journal entry; restore the settings."""
         for name, value in self._initial_settings.items():
-            setattr(self.state.settings, name, value)
+            setattr(self.state.settings, name, copy.deepcopy(value))
         self.state.reset()
         self.faults.clear()
         self.journal.clear()

@@ -13,14 +13,15 @@ from mocks.routing import Call, Reply, Routes
 
 routes = Routes("oauth")
 
+#: Captured on Zoom's wire (reference §1.4).
 INVALID_CLIENT = OAuthError("invalid_client", "Invalid client_id or client_secret")
 UNSUPPORTED_GRANT = OAuthError("unsupported_grant_type", "unsupported grant type")
-#: [I] The wire shape for an unknown account ID is not captured; Zoom answers 400 (reported).
-INVALID_ACCOUNT = OAuthError("invalid_request", "Invalid account_id")
-#: [I] Wording of Zoom's code 4717; the wire shape for a disabled app is not captured.
-APP_DISABLED = OAuthError("invalid_client", "The app has been disabled")
-#: [I] Code 4706's message; its wire shape is not captured.
-CLIENT_MISSING = OAuthError("invalid_client", "Client ID or client secret is missing.")
+
+
+def _inferred(call: Call, case: str) -> OAuthError:
+    """An error whose wire shape is inferred: ``EmulatorSettings.token_errors`` holds it."""
+    error, reason = call.settings.token_errors[case]
+    return OAuthError(error, reason)
 
 
 def _parameters(call: Call) -> dict[str, str]:
@@ -39,13 +40,13 @@ def _basic_credentials(call: Call) -> tuple[str, str]:
     header = call.request.headers.get("authorization", "")
     scheme, _, encoded = header.partition(" ")
     if scheme.lower() != "basic" or not encoded.strip():
-        raise CLIENT_MISSING
+        raise _inferred(call, "client_missing")
     try:
         client_id, sep, secret = base64.b64decode(encoded.strip(), validate=True).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError):
         raise INVALID_CLIENT from None
     if not sep or not client_id or not secret:
-        raise CLIENT_MISSING
+        raise _inferred(call, "client_missing")
     return client_id, secret
 
 
@@ -68,9 +69,9 @@ def issue_token(call: Call) -> Reply:
     if params.get("grant_type") != "account_credentials":
         raise UNSUPPORTED_GRANT
     if params.get("account_id") != app.account_id:
-        raise INVALID_ACCOUNT
+        raise _inferred(call, "wrong_account")
     if app.status != "activated":
-        raise APP_DISABLED
+        raise _inferred(call, "app_disabled")
     token = call.state.issue_token(app)
     return Reply(
         200,

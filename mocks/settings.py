@@ -6,7 +6,18 @@ inference, and the switch lets a run model the other reading.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+
+def _token_errors() -> dict[str, list[str]]:
+    return {
+        # [I] Zoom answers 400 for an unknown account ID (reported); the body is not captured.
+        "wrong_account": ["invalid_request", "Invalid account_id"],
+        # [I] The wording of Zoom's code 4717; the wire shape for a disabled app is not captured.
+        "app_disabled": ["invalid_client", "The app has been disabled"],
+        # [I] Code 4706's message; its wire shape is not captured.
+        "client_missing": ["invalid_client", "Client ID or client secret is missing."],
+    }
 
 
 @dataclass
@@ -38,3 +49,5 @@ class EmulatorSettings:
     max_body_bytes: int = 1_000_000
     #: Entries kept in the request journal (oldest dropped first).
     journal_size: int = 10_000
+    #: The token host's ``[error, reason]`` for the cases whose wire shape is not captured.
+    token_errors: dict[str, list[str]] = field(default_factory=_token_errors)

@@ -165,3 +165,9 @@ def test_token_host_only_answers_post(zoom: Zoom) -> None:
     response = zoom.http.get(zoom.emulator.token_url)
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"
+
+
+def test_inferred_token_errors_are_settings(zoom: Zoom) -> None:
+    zoom.emulator.settings.token_errors["wrong_account"] = ["invalid_grant", "Account does not exist"]
+    response = zoom.token_response(account_id="nobody")
+    assert _error(response) == (400, {"reason": "Account does not exist", "error": "invalid_grant"})
