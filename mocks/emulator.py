@@ -7,6 +7,7 @@ sleep or close the connection), so every mounting runs the same code path.
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
