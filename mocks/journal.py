@@ -13,6 +13,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import httpx
 
 REDACTED = "[REDACTED]"
+#: Bodies longer than this are cut in the journal, so that large requests cannot fill memory.
+MAX_BODY = 65_536
 #: Body and query fields that carry secrets on Zoom's wire.
 SECRET_FIELDS = frozenset({"access_token", "client_secret", "token", "refresh_token", "password"})
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
@@ -68,10 +70,10 @@ class Journal:
                 request.method,
                 str(request.url),
                 tuple(request.headers.raw),
-                request.content,
+                request.content[:MAX_BODY],
                 response.status_code if answered else 0,
                 tuple(response.headers.raw) if answered else (),
-                response.content if answered else b"",
+                response.content[:MAX_BODY] if answered else b"",
                 route,
                 note,
             )
