@@ -8,9 +8,13 @@ and as a self-contained ``report.html``.
      "summary": {"requirements": {"passed", "failed", "skipped", "uncovered"},
                  "scenarios": {"passed", "failed", "skipped"},
                  "pages": [{"page", "passed", "failed", "skipped", "uncovered"}]},
-     "requirements": [{"id", "text", "page", "source", "status", "scenarios": [
-         {"name", "feature", "status", "reason", "duration",
-          "evidence": {"exchanges": [...], "log": [...], "audit": [...], "summaries": [...]}}]}]}
+     "requirements": [{"id", "text", "group", "page", "source", "status", "scenarios": [
+         {"id", "name", "feature", "status", "reason", "duration",
+          "evidence": {"exchanges": [...], "log": [...], "audit": [...], "summaries": [...]}}]}],
+     "untagged": [{"id", "name", "feature", "status", "reason"}]}
+
+``untagged`` lists the scenarios that name no requirement of the catalogue: they count in the
+totals but certify nothing.
 
 A requirement's status: ``failed`` if any of its scenarios failed, else ``passed`` if one passed,
 else ``skipped`` if it has scenarios (all skipped), else ``uncovered``. Anything but ``passed`` is a
@@ -154,7 +158,13 @@ def build_report(results: list[ScenarioResult], target: str, seed: int | None) -
         "faker_seed": seed,
         "totals": {"requirements": len(requirements), "scenarios": len(results)},
     }
-    return {"header": header, "summary": summary, "requirements": requirements}
+    known = {r.id for r in catalogue()}
+    untagged = [
+        {"id": r.nodeid, "name": r.name, "feature": r.feature, "status": r.status, "reason": r.reason}
+        for r in results
+        if not known.intersection(r.requirements)
+    ]
+    return {"header": header, "summary": summary, "requirements": requirements, "untagged": untagged}
 
 
 def write_report(document: dict[str, Any], folder: Path) -> None:
@@ -287,6 +297,13 @@ def render_html(document: dict[str, Any]) -> str:
                 f'<div class="scenarios">{scenarios or "<i>No scenario certifies this requirement.</i>"}</div></div>'
             )
         sections.append(f'<section class="page"><h2>{html.escape(page)}</h2>{"".join(items)}</section>')
+    untagged = document.get("untagged") or []
+    if untagged:
+        rows = "".join(
+            f'<div class="scenario">{_badge(u["status"])}{html.escape(u["feature"])}: {html.escape(u["name"])}</div>'
+            for u in untagged
+        )
+        sections.append(f'<section class="page"><h2>Scenarios that certify no requirement</h2>{rows}</section>')
     return (
         "<!doctype html><html lang=en><head><meta charset=utf-8>"
         "<title>Zoom Provisioner certification report</title>"

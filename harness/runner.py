@@ -32,6 +32,15 @@ class _ProgressPlugin:
         self.task = self.progress.add_task("features", total=None, last="")
         self.failed: list[str] = []
 
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        # pytest's own terminal is off while the bar runs: a broken feature or step file must
+        # still be seen.
+        if report.failed:
+            self.progress.console.print(f"[red]cannot collect {report.nodeid or 'the features'}:[/]")
+            lines = [line for line in report.longreprtext.splitlines() if line.startswith("E ")]
+            text = "\n".join(lines) or report.longreprtext
+            self.progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
+
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self.progress.update(self.task, total=len(session.items))
         self.progress.start()
@@ -117,6 +126,10 @@ def _print_summary(console: Console, document: dict[str, Any], report_dir: Path)
             if scenario["status"] == "failed":
                 line = f"[red]FAILED[/] {requirement['id']} {scenario['feature']}: {scenario['name']}"
                 console.print(line, soft_wrap=True, markup=True, highlight=False)
+    for scenario in document.get("untagged", []):
+        if scenario["status"] == "failed":
+            line = f"[red]FAILED[/] (no requirement) {scenario['feature']}: {scenario['name']}"
+            console.print(line, soft_wrap=True, highlight=False)
     missing = gaps(document)
     if missing:
         console.print(f"[yellow]Gaps (no passing scenario): {', '.join(missing)}", soft_wrap=True)

@@ -47,3 +47,23 @@ def test_the_catalogue_is_complete() -> None:
     ids = [r.id for r in catalogue()]
     assert len(ids) == len(set(ids)) == 76
     assert {r.group for r in catalogue()} == {"APP", "CONN", "OPT", "ATTR", "UM", "LIM", "CHG", "ENG", "ZM"}
+
+
+def test_every_scenario_certifies_a_requirement() -> None:
+    from gherkin.parser import Parser
+
+    untagged = []
+    for feature_file in sorted((ROOT / "features").rglob("*.feature")):
+        document = Parser().parse(feature_file.read_text(encoding="utf-8"))
+        for child in document["feature"]["children"]:
+            scenario = child.get("scenario")
+            if scenario is None:
+                continue
+            tags = [t["name"] for t in scenario["tags"]]
+            examples = [[t["name"] for t in e["tags"]] for e in scenario.get("examples", [])]
+            tagged = any(t.startswith("@req:") for t in tags) or (
+                examples and all(any(t.startswith("@req:") for t in e) for e in examples)
+            )
+            if not tagged:
+                untagged.append(f"{feature_file.relative_to(ROOT)}: {scenario['name']}")
+    assert untagged == [], f"scenarios that certify no requirement: {untagged}"
