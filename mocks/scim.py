@@ -148,11 +148,13 @@ def list_response(resources: list[dict[str, Any]], total: int, start: int) -> di
     }
 
 
+_LIST_HEAD = b'{"schemas":["' + LIST_RESPONSE.encode() + b'"],"totalResults":%d,"startIndex":%d,"itemsPerPage":%d,'
+
+
 def users_list_json(users: list[User], total: int, start: int, api_base: str) -> bytes:
-    """A ListResponse of users, assembled from their cached renderings."""
-    head = encode_json(list_response([], total, start))[: -len(b"[]}")]
-    head = head.replace(b'"itemsPerPage":0', b'"itemsPerPage":%d' % len(users))
-    return head + b"[" + b",".join(user_json(u, api_base) for u in users) + b"]}"
+    """A ListResponse of users (the shape of ``list_response``), from their cached renderings."""
+    resources = b",".join(user_json(u, api_base) for u in users)
+    return _LIST_HEAD % (total, start, len(users)) + b'"Resources":[' + resources + b"]}"
 
 
 # -- parsing --------------------------------------------------------------------------------

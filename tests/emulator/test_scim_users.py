@@ -289,3 +289,14 @@ def test_scim_accepts_scim_json_content_type(zoom: Zoom) -> None:
         headers={"Content-Type": "application/scim+json", "Accept": "application/scim+json"},
     )
     assert response.status_code == 201
+
+
+def test_the_assembled_list_is_the_list_response_shape(zoom: Zoom) -> None:
+    import json
+
+    from mocks.scim import list_response, user_resource, users_list_json
+
+    user = zoom.emulator.state.create_user(zoom.credentials.account_id, "shape@example.com")
+    assembled = json.loads(users_list_json([user], 7, 3, zoom.api))
+    assert assembled == list_response([user_resource(user, zoom.api)], 7, 3)
+    assert json.loads(users_list_json([], 0, 1, zoom.api)) == list_response([], 0, 1)
