@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -43,8 +44,7 @@ class EmulatorASGI:
         raw_path = scope.get("raw_path") or scope["path"].encode()
         if scope["query_string"]:
             raw_path += b"?" + scope["query_string"]
-        # One string, parsed once: httpx's URL parsing is the dearest step of a served call.
-        url = self.emulator.api_base_url + raw_path.decode("latin-1")
+        url = _parsed(self.emulator.api_base_url + raw_path.decode("latin-1"))
         request = httpx.Request(scope["method"], url, headers=scope["headers"], content=bytes(body))
         outcome = self.emulator.dispatch(request)
         if outcome.later is not None:
@@ -66,6 +66,13 @@ class EmulatorASGI:
             return
         assert outcome.response is not None
         await _send(send, outcome.response)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(url: str) -> httpx.URL:
+    """httpx's URL parsing is the dearest step of a served call; URLs are immutable, so the hot
+    ones (the users endpoint, the token endpoint, a user read again) are parsed once."""
+    return httpx.URL(url)
 
 
 async def _send(send: Any, response: httpx.Response) -> None:

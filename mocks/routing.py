@@ -153,14 +153,22 @@ class Routes:
         return register
 
 
+def _first_segment(path: str) -> str:
+    return path.split("/", 2)[1] if path.startswith("/") else ""
+
+
 class Router:
     def __init__(self, *tables: Routes) -> None:
         self.routes = [route for table in tables for route in table.table]
+        # Routes grouped by their first path segment (scim2, v2, oauth, _emulator), in order.
+        self._by_segment: dict[str, list[Route]] = {}
+        for route in self.routes:
+            self._by_segment.setdefault(_first_segment(route.template), []).append(route)
 
     def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], list[str]]:
         """The route for a call, its path parameters, and the methods the path allows."""
         allowed: list[str] = []
-        for route in self.routes:
+        for route in self._by_segment.get(_first_segment(path), ()):
             found = route.pattern.match(path)
             if found is None:
                 continue
