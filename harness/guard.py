@@ -3,6 +3,7 @@ that refuses any write to a user not in it, and a cleanup that removes them all 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -21,24 +22,47 @@ class GuardRefused(HarnessError):
 
 class Ledger:
     """Every Zoom user id the run created, kept in a file so that an interrupted run can be
-    cleaned up later (``zoom-harness cleanup --ledger FILE``)."""
+    cleaned up later (``zoom-harness cleanup --ledger FILE``).
+
+    A create is written down as *intended* (by userName) before it is sent, because a run may be
+    stopped between Zoom applying it and the answer arriving; the cleanup looks those names up.
+    """
 
     def __init__(self, path: str | Path, run_marker: str) -> None:
         self.path = Path(path)
         self.run_marker = run_marker
         self._lock = threading.Lock()
         self._ids: dict[str, str] = {}
+        self._intended: set[str] = set()
         if self.path.exists():
             document = json.loads(self.path.read_text(encoding="utf-8"))
             if not isinstance(document, dict) or not isinstance(document.get("users"), dict):
                 raise ValueError(f"{self.path} is not a ledger")
             self._ids = dict(document["users"])
+            self._intended = set(document.get("intended", []))
             self.run_marker = run_marker or str(document.get("run_marker", ""))
         self.path.parent.mkdir(parents=True, exist_ok=True)
+
+    def intend(self, user_name: str) -> None:
+        with self._lock:
+            self._intended.add(user_name.lower())
+            self._save()
 
     def record(self, user_id: str, user_name: str) -> None:
         with self._lock:
             self._ids[user_id] = user_name
+            self._intended.discard(user_name.lower())
+            self._save()
+
+    def intended(self) -> set[str]:
+        """Creates sent whose answer never arrived: they may exist in Zoom."""
+        with self._lock:
+            return set(self._intended)
+
+    def settle(self, user_name: str) -> None:
+        """An intended create that turned out not to exist."""
+        with self._lock:
+            self._intended.discard(user_name.lower())
             self._save()
 
     def forget(self, user_id: str) -> None:
@@ -54,7 +78,7 @@ class Ledger:
             return dict(self._ids)
 
     def _save(self) -> None:
-        document = {"run_marker": self.run_marker, "users": self._ids}
+        document = {"run_marker": self.run_marker, "users": self._ids, "intended": sorted(self._intended)}
         temporary = self.path.with_suffix(".tmp")
         temporary.write_text(json.dumps(document, indent=1), encoding="utf-8")
         temporary.replace(self.path)
@@ -76,8 +100,13 @@ class GuardedTransport(httpx.BaseTransport):
                     f"refused {request.method} on Zoom user {user_id}: this run did not create it "
                     "(the real-Zoom guard protects every other user of the account)"
                 )
+        creating = request.method == "POST" and request.url.path.endswith("/scim2/Users")
+        if creating:
+            # Zoom refuses a create without a userName: then there is nothing to clean up.
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                self.ledger.intend(str(json.loads(request.content)["userName"]))
         response = self._inner.handle_request(request)
-        if request.method == "POST" and request.url.path.endswith("/scim2/Users") and response.status_code == 201:
+        if creating and response.status_code == 201:
             response.read()
             body = response.json()
             self.ledger.record(body["id"], body.get("userName", ""))

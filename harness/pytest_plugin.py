@@ -152,9 +152,21 @@ def clean_up(session: SessionTarget) -> list[str]:
     from harness.guard import GuardedTransport
     from harness.zoom.client import ZoomClient
 
+    ledger = session.ledger
     left: list[str] = []
-    with ZoomClient(session.zoom, transport=GuardedTransport(httpx.HTTPTransport(), session.ledger)) as client:
-        for user_id, user_name in session.ledger.users().items():
+    with ZoomClient(session.zoom, transport=GuardedTransport(httpx.HTTPTransport(), ledger)) as client:
+        for user_name in sorted(ledger.intended()):
+            # A create whose answer was lost (an interrupt mid-call): find it by its marked name.
+            try:
+                found = client.find_user(user_name)
+            except Exception as error:
+                left.append(f"{user_name}: {error}")
+                continue
+            if found is None:
+                ledger.settle(user_name)
+            else:
+                ledger.record(found["id"], found["userName"])
+        for user_id, user_name in ledger.users().items():
             try:
                 client.delete_user(user_id)
             except Exception as error:

@@ -147,3 +147,22 @@ def test_cleanup_deletes_what_a_killed_run_left_and_nothing_else(tmp_path: Path)
     refused = subprocess.run([sys.executable, "-m", "harness.cli", "cleanup", "--ledger", str(broken)],
                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
     assert refused.returncode == 2 and "not a ledger" in refused.stderr
+
+
+def test_a_create_whose_answer_was_lost_is_still_cleaned_up(tmp_path: Path) -> None:
+    from harness.zoom.client import ZoomClient
+
+    emulator = ZoomEmulator()
+    credentials = emulator.ready_account()
+    ledger = Ledger(tmp_path / "ledger.json", "zhlost")
+    emulator.inject(route="scim.users.create", drop=True, applied=True)  # applied, then the line drops
+    with ZoomClient(
+        Target(**credentials.to_dict()), transport=GuardedTransport(emulator.transport(), ledger)
+    ) as client:
+        client.create_user({"schemas": [CORE], "userName": "zhlost-x@example.com"})  # found again by lookup
+    assert emulator.state.user_by_name(credentials.account_id, "zhlost-x@example.com") is not None
+    assert ledger.users() == {} and ledger.intended() == {"zhlost-x@example.com"}
+    session = SessionTarget(TargetKind.ZOOM, 1, "zhlost", zoom=Target(**credentials.to_dict()), ledger=ledger)
+    assert _clean_up_in_process(session, emulator) == []
+    assert emulator.state.user_by_name(credentials.account_id, "zhlost-x@example.com") is None
+    assert ledger.intended() == set() and ledger.users() == {}
