@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from harness import __version__
 from harness.errors import HarnessError
@@ -69,6 +70,17 @@ def _write_private(path: Path, text: str) -> None:
         raise HarnessError(f"cannot write {path}: {error.strerror}") from None
 
 
+def _progress_bar(label: str) -> Any:
+    """A progress bar on stderr when a person watches it (a terminal), else nothing."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    return Progress(*columns, console=Console(stderr=True), transient=True)
+
+
 def _target(args: argparse.Namespace) -> Target:
     explicit = {
         "account_id": args.account_id,
@@ -123,13 +135,21 @@ def _provision(args: argparse.Namespace) -> int:
         provisioner = Provisioner(
             client, lambda: Directory.load(source), channel=channel, options=options, store=store, records=records
         )
+        bar = _progress_bar("provisioning")
+        if bar is not None:
+            task = bar.add_task("provisioning", total=None)
+            provisioner.progress = lambda done, total: bar.update(task, completed=done, total=total)
         try:
             if not args.no_verify:
                 provisioner.activate()
+            if bar is not None:
+                bar.start()
             summary = provisioner.run_cycle()
         except ActivationRefused as refusal:
             raise HarnessError(str(refusal)) from None
         finally:
+            if bar is not None:
+                bar.stop()
             store.close()
     for line in records.log:
         if line.level in ("WARN", "ERROR"):

@@ -17,7 +17,7 @@ documentation says it sends (reference §6–§9, §14, behaviour matrix §17):
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -108,8 +108,11 @@ class Provisioner:
         store: SyncStore | None = None,
         records: ProvisionerRecords | None = None,
         clock: Callable[[], float] = time.time,
+        progress: Callable[[int, int], None] | None = None,
     ) -> None:
         self.client = client
+        #: Called with (operations done, operations planned) as each result lands.
+        self.progress = progress
         self.source = source
         self.channel = channel or Channel()
         self.options = options or ProvisioningOptions()
@@ -222,15 +225,18 @@ class Provisioner:
         def run(plan: _Plan) -> _Outcome:
             return self._perform(plan, zoom_index)
 
-        if self.channel.max_threads == 1:
-            outcomes = map(run, plans)
-            for outcome in outcomes:
+        def land(outcomes: Iterable[_Outcome]) -> None:
+            for done, outcome in enumerate(outcomes, 1):
                 self._record(outcome, cycle_id, summary)
+                if self.progress is not None:
+                    self.progress(done, len(plans))
+
+        if self.channel.max_threads == 1:
+            land(map(run, plans))
             return
         with ThreadPoolExecutor(self.channel.max_threads, thread_name_prefix="provision") as pool:
             # Results land on this thread, so the SQLite state has a single writer.
-            for outcome in pool.map(run, plans):
-                self._record(outcome, cycle_id, summary)
+            land(pool.map(run, plans))
 
     def _record(self, outcome: _Outcome, cycle_id: int, summary: ChannelSummary) -> None:
         for message in outcome.warnings:

@@ -377,3 +377,12 @@ def test_a_second_cycle_without_changes_writes_nothing(world: World) -> None:
     summary = provisioner.run_cycle()
     assert (summary.created, summary.updated, summary.disabled, summary.failed) == (0, 0, 0, 0)
     assert world.zoom.journal.entries() == []
+
+
+def test_progress_is_reported_as_results_land(world: World) -> None:
+    world.people.add_people(5)
+    seen: list[tuple[int, int]] = []
+    provisioner = world.provisioner(max_threads=2)
+    provisioner.progress = lambda done, total: seen.append((done, total))
+    provisioner.run_cycle()
+    assert seen == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
