@@ -132,7 +132,8 @@ def session_target(pytestconfig: pytest.Config) -> Iterator[SessionTarget]:
         with ServedEmulator() as served:
             yield SessionTarget(kind, seed, marker, served_url=served.url)
     else:
-        ledger = Ledger(Path(".zoom-harness") / f"ledger-{marker}.json", marker)
+        folder = Path(os.environ.get("ZOOM_HARNESS_STATE_DIR", ".zoom-harness"))
+        ledger = Ledger(folder / f"ledger-{marker}.json", marker)
         session = SessionTarget(
             kind, seed, marker, email_domain=pytestconfig.option.zoom_email_domain, zoom=Target.resolve(), ledger=ledger
         )
@@ -140,7 +141,8 @@ def session_target(pytestconfig: pytest.Config) -> Iterator[SessionTarget]:
         try:
             yield session
         finally:
-            clean_up(session)
+            if not clean_up(session):
+                ledger.path.unlink(missing_ok=True)  # nothing left to clean: no ledger to keep
 
 
 def clean_up(session: SessionTarget) -> list[str]:

@@ -36,6 +36,7 @@ def _environment(served: ServedEmulator, tmp_path: Path) -> dict[str, str]:
         "ZOOM_API_BASE_URL": credentials.api_base_url,
         "ZOOM_TEST_EMAIL_DOMAIN": "realish.example",
         "ZOOM_HARNESS_TARGET": "zoom",
+        "ZOOM_HARNESS_STATE_DIR": str(tmp_path / "state"),
     }
 
 
@@ -57,6 +58,7 @@ def test_the_features_run_to_completion_against_a_remote_zoom(tmp_path: Path) ->
         assert " passed" in summary and " skipped" in summary and "failed" not in summary
         assert _users(served) == [], "the run left users behind"
         assert not served.emulator.faults.rules()
+        assert not list((tmp_path / "state").glob("ledger-*.json")), "a clean run keeps no ledger"
 
 
 def test_without_credentials_the_zoom_target_stops_at_once() -> None:

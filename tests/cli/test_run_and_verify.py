@@ -88,6 +88,7 @@ def test_no_secret_reaches_any_file_or_output_of_a_run(tmp_path: Path) -> None:
             "ZOOM_TOKEN_URL": credentials.token_url,
             "ZOOM_API_BASE_URL": credentials.api_base_url,
             "ZOOM_TEST_EMAIL_DOMAIN": "scan.example",
+            "ZOOM_HARNESS_STATE_DIR": str(tmp_path / "state"),
         }
         result = _harness("run", "--target", "zoom", "--report-dir", str(tmp_path / "reports"), env=env, cwd=tmp_path)
         verify = _harness("verify", "--json", "--probe-user", env=env, cwd=tmp_path)
