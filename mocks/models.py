@@ -154,13 +154,16 @@ class User:
     login_work_email: bool = False
     #: The licence taken away by deactivation, kept for a later restore.
     held_user_type: str | None = None
-    version: int = 1
 
     def __setattr__(self, name: str, value: Any) -> None:
-        # Any change bumps the revision that keys cached renderings (a field set directly from a
-        # script is seen as surely as one set through the API).
+        # Any change bumps the revision, which is the SCIM ``meta.version`` and keys cached
+        # renderings (a field set directly from a script is seen as surely as one set by the API).
         object.__setattr__(self, name, value)
         object.__setattr__(self, "revision", self.__dict__.get("revision", 0) + 1)
+
+    @property
+    def version(self) -> int:
+        return int(self.__dict__["revision"])
 
     @property
     def active(self) -> bool:
@@ -482,7 +485,6 @@ class ZoomState:
 
     def _touch(self, user: User) -> None:
         user.last_modified = self.clock.now()
-        user.version += 1
 
     # -- groups ---------------------------------------------------------------------------
 

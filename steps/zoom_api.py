@@ -26,11 +26,17 @@ def refuse_creates(world: World, times: int, status: int) -> None:
     world.require_emulator().inject(route="scim.users.create", status=status, body=body, times=times)
 
 
-@given(parsers.parse("Zoom {fault} on the next {times:d} user creations, {when} applying them"))
-def faulty_creates(world: World, fault: str, times: int, when: str) -> None:
+def _fault(world: World, fault: str) -> dict[str, object]:
+    """A fault of the Gherkin's words, its latency lived on this target's time scale."""
     spec = dict(FAULTS[fault])
     if "latency" in spec:
         spec["latency"] = world.seconds(spec["latency"])
+    return spec
+
+
+@given(parsers.parse("Zoom {fault} on the next {times:d} user creations, {when} applying them"))
+def faulty_creates(world: World, fault: str, times: int, when: str) -> None:
+    spec = _fault(world, fault)
     world.require_emulator().inject(route="scim.users.create", times=times, applied=when == "after", **spec)
 
 
@@ -73,9 +79,7 @@ def activate_provisioning_app(world: World) -> None:
 
 @given(parsers.re(r"Zoom (?P<fault>.+) on every (?P<every>\d+)(?:st|nd|rd|th) call for the next (?P<calls>\d+) calls"))
 def spread_faults(world: World, fault: str, every: str, calls: str) -> None:
-    spec = dict(FAULTS[fault])
-    if "latency" in spec:
-        spec["latency"] = world.seconds(spec["latency"])
+    spec = _fault(world, fault)
     hits = int(calls) // int(every)
     world.require_emulator().inject(route="scim.*", every=int(every), times=hits, applied=True, **spec)
 
