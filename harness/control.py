@@ -16,6 +16,10 @@ from harness.errors import HarnessError
 from harness.target import Target
 
 
+class AppUpdateRefused(HarnessError):
+    """The Marketplace refused a change to an app (a scope of the other family, say)."""
+
+
 class AppActivationRefused(HarnessError):
     def __init__(self, message: str, missing: list[str]) -> None:
         super().__init__(message)
@@ -49,14 +53,18 @@ class EmulatorControl:
     def update_account(self, account_id: str, **changes: Any) -> None:
         self._call("PATCH", f"/accounts/{account_id}", changes)
 
-    def build_app(self, account_id: str, name: str) -> BuiltApp:
-        created = self._call("POST", "/apps", {"account_id": account_id, "name": name})
+    def build_app(self, account_id: str, name: str, scope_family: str = "classic") -> BuiltApp:
+        created = self._call("POST", "/apps", {"account_id": account_id, "name": name, "scope_family": scope_family})
         app_id = created.pop("app_id")
         status = created.pop("status")
         return BuiltApp(app_id, Target(**created), status)
 
     def update_app(self, app: BuiltApp, **info: Any) -> None:
-        self._call("PATCH", f"/apps/{app.app_id}", info)
+        response = self._http.patch(f"{self._base}/apps/{app.app_id}", json=info)
+        if response.status_code == 400:
+            raise AppUpdateRefused(response.json()["message"])
+        if response.status_code != 200:
+            raise HarnessError(f"emulator control update app answered {response.status_code}: {response.text[:300]}")
 
     def activate_app(self, app: BuiltApp) -> None:
         response = self._http.post(f"{self._base}/apps/{app.app_id}/activate")

@@ -13,7 +13,8 @@ import httpx
 
 from harness.errors import HarnessError
 
-_USER_PATH = re.compile(r"/scim2/Users/([^/?]+)$")
+#: A user's own path on either API (SCIM, or REST with its status sub-resource).
+_USER_PATH = re.compile(r"/(?:scim2/Users|v2/users)/([^/?]+)(?:/status)?$")
 
 
 class GuardRefused(HarnessError):

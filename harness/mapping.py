@@ -229,7 +229,7 @@ _ZOOM_PATHS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "Locale": lambda u: u.get("locale"),
     "User Type": lambda u: u.get("userType"),
     "Phone": lambda u: next((p.get("value") for p in u.get("phoneNumbers", [])), None),
-    "Roles": lambda u: next((r.get("value") for r in u.get("roles", [])), None),
+    "Roles": lambda u: next((r.get("display") or r.get("value") for r in u.get("roles", [])), None),
     "Department": lambda u: (u.get(ENTERPRISE) or {}).get("department"),
     "Organization": lambda u: (u.get(ENTERPRISE) or {}).get("organization"),
 }

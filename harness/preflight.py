@@ -1,6 +1,10 @@
 """Is this Zoom app ready for PingFederate? The checks channel activation runs, shared with
 ``zoom-harness verify``: credentials, app activation, each of the seven scopes, SCIM reachability
-and the SCIM prerequisites. Every failed check says what to change in Zoom to fix it."""
+and the SCIM prerequisites. Every failed check says what to change in Zoom to fix it.
+
+A scope check judges what the token grants, not the scope's family: each of the seven classic
+scopes the Ping page asks for is met by that classic name, or by all of its granular equivalents
+(apps built since early 2024 hold granular scopes only)."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import httpx
 
 from harness.zoom.client import ZoomClient
 from harness.zoom.errors import RetriesExhausted, TokenError, ZoomError
-from mocks.models import PROVISIONING_SCOPES
+from mocks.scopes import GRANULAR_EQUIVALENTS, PROVISIONING_SCOPES
 
 #: The scopes the PingFederate setup page asks for, in its order (one list for emulator and harness).
 REQUIRED_SCOPES = PROVISIONING_SCOPES
@@ -64,20 +68,25 @@ def check_target(client: ZoomClient) -> Readiness:
         return readiness
     checks.append(Check("credentials", True, "the account ID, client ID and client secret obtain a token"))
     checks.append(Check("activation", True, "the app is activated"))
-    for scope in REQUIRED_SCOPES:
-        if scope in scopes:
-            checks.append(Check(f"scope {scope}", True, f"the token holds {scope}"))
-        else:
-            checks.append(
-                Check(
-                    f"scope {scope}",
-                    False,
-                    f"the token lacks the scope {scope}",
-                    f"{_MARKETPLACE} > Scopes > Add Scopes: add {scope}, then get a new token.",
-                )
-            )
+    checks.extend(_check_scope(scope, scopes) for scope in REQUIRED_SCOPES)
     checks.append(_check_scim(client))
     return readiness
+
+
+def _check_scope(scope: str, held: frozenset[str]) -> Check:
+    granular = GRANULAR_EQUIVALENTS[scope]
+    if scope in held:
+        return Check(f"scope {scope}", True, f"the token holds {scope}")
+    if held.issuperset(granular):
+        return Check(f"scope {scope}", True, f"the token holds the granular {', '.join(granular)}")
+    lacking = [name for name in granular if name not in held]
+    return Check(
+        f"scope {scope}",
+        False,
+        f"the token lacks the scope {scope} (granular: {', '.join(lacking)})",
+        f"{_MARKETPLACE} > Scopes > Add Scopes: add {scope}, or on an app with granular scopes "
+        f"{', '.join(lacking)}; then get a new token.",
+    )
 
 
 def _skip(checks: list[Check], why: str) -> None:
@@ -116,8 +125,8 @@ def _check_scim(client: ZoomClient) -> Check:
         return Check("scim", False, f"the account's plan does not include SCIM2 ({message})",
                      "SCIM2 needs a Business, Education or Enterprise account and an approved vanity URL.")  # fmt: skip
     if body.get("code") == 4711:
-        return Check("scim", False, "the token lacks the scope scim2",
-                     f"{_MARKETPLACE} > Scopes > Add Scopes: add scim2.")  # fmt: skip
+        return Check("scim", False, "the token lacks the scope scim2 (granular: scim2:admin)",
+                     f"{_MARKETPLACE} > Scopes > Add Scopes: add scim2 (granular: scim2:admin).")  # fmt: skip
     return Check("scim", False, f"the SCIM2 API answered {response.status_code}: {message}", "")
 
 

@@ -16,11 +16,11 @@ from typing import Any
 
 import httpx
 
-from harness.control import AppActivationRefused, BuiltApp, EmulatorControl
+from harness.control import AppActivationRefused, AppUpdateRefused, BuiltApp, EmulatorControl
 from harness.errors import HarnessError
 from harness.evidence import Evidence
 from harness.guard import GuardedTransport, Ledger
-from harness.mapping import FieldMapping, Mapping
+from harness.mapping import FieldMapping, Mapping, scim_body
 from harness.people import PeopleDirectory
 from harness.preflight import REQUIRED_SCOPES, Readiness
 from harness.provisioner.engine import ActivationRefused, Channel, Provisioner, ProvisioningOptions
@@ -33,6 +33,7 @@ from harness.zoom.errors import TokenError
 from harness.zoom.retry import RetryPolicy
 
 CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 
 class TargetKind(StrEnum):
@@ -161,6 +162,7 @@ class World:
         self.in_flight: _InFlight | None = None
         self.app: BuiltApp | None = None
         self.activation_refusal: str | None = None
+        self.app_refusal: str | None = None
         self.activation_missing: list[str] = []
         self.readiness: Readiness | None = None
         self.token_answer: Answer | None = None
@@ -259,8 +261,8 @@ class World:
 
     # -- Marketplace (emulator only) ------------------------------------------------------
 
-    def build_app(self, name: str) -> BuiltApp:
-        self.app = self.require_emulator().build_app(self.target.account_id, name)
+    def build_app(self, name: str, scope_family: str = "classic") -> BuiltApp:
+        self.app = self.require_emulator().build_app(self.target.account_id, name, scope_family)
         return self.app
 
     def update_app(self, **info: Any) -> None:
@@ -268,9 +270,16 @@ class World:
         self.require_emulator().update_app(self.app, **info)
 
     def add_scopes(self, *scopes: str) -> None:
+        """Add scopes on the Scopes tab; a refusal is kept in ``app_refusal``, the scopes unchanged."""
         assert self.app is not None
-        self._app_scopes = [*getattr(self, "_app_scopes", []), *scopes]
-        self.update_app(scopes=self._app_scopes)
+        wanted = [*getattr(self, "_app_scopes", []), *scopes]
+        self.app_refusal = None
+        try:
+            self.update_app(scopes=wanted)
+        except AppUpdateRefused as refusal:
+            self.app_refusal = str(refusal)
+            return
+        self._app_scopes = wanted
 
     def complete_app(self, *, scopes: tuple[str, ...] = REQUIRED_SCOPES, features: list[str] | None = None) -> None:
         self.update_app(
@@ -313,6 +322,16 @@ class World:
     def app_with_scopes(self, scopes: list[str]) -> Target:
         """An activated app in a fresh account that holds exactly ``scopes``."""
         self.other_target = self.require_emulator().ready_account(domain=f"other.{self.domain}", scopes=scopes)
+        return self.other_target
+
+    def granular_app(self, scopes: list[str]) -> Target:
+        """An activated app with granular scopes in the provisioning account, built as the
+        Marketplace builds apps today."""
+        self.build_app("Granular provisioning", scope_family="granular")
+        self.complete_app(scopes=tuple(scopes))
+        self.activate_app()
+        assert self.app is not None and self.activation_refusal is None, self.activation_refusal
+        self.other_target = self.app.target
         return self.other_target
 
     def account_with(self, **settings: Any) -> Target:
@@ -413,14 +432,47 @@ class World:
     # -- Zoom-side views ------------------------------------------------------------------
 
     def zoom_user(self, name: str) -> dict[str, Any] | None:
-        return self.zoom.find_user(self.email(name))
+        """What Zoom holds for a user: found by username, then read whole (list results are thinner)."""
+        listed = self.zoom.find_user(self.email(name))
+        return None if listed is None else self.zoom.get_user(listed["id"])
 
-    def seed_zoom_user(self, name: str, **attributes: Any) -> dict[str, Any]:
+    def seed_zoom_user(self, name: str, /, **attributes: Any) -> dict[str, Any]:
         """A user created in Zoom directly, as if someone had made it before the connector."""
         body = {"schemas": [CORE_USER], "userName": self.email(name), **attributes}
         user, _ = self.zoom.create_user(body)
         self.seeded[name] = user["id"]
         return user
+
+    def seed_zoom_user_with(self, name: str, fields: dict[str, str]) -> dict[str, Any]:
+        """A user created in Zoom directly, holding the supported fields given by their labels."""
+        body = scim_body(dict(fields))
+        body.pop("schemas")
+        return self.seed_zoom_user(name, **body)
+
+    def zoom_user_id(self, name: str) -> str:
+        listed = self.zoom.find_user(self.email(name))
+        assert listed is not None, f"{name} is not in Zoom"
+        return str(listed["id"])
+
+    def scim_set_active(self, name: str, active: bool) -> Answer:
+        """PATCH ``active`` as the connector does, keeping Zoom's answer whatever it is."""
+        patch = {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "value": {"active": active}}]}
+        return self.scim("PATCH", f"/scim2/Users/{self.zoom_user_id(name)}", json=patch)
+
+    def scim_set_roles(self, name: str, roles: list[dict[str, Any]]) -> Answer:
+        body = {"schemas": [CORE_USER], "roles": roles}
+        return self.scim("PUT", f"/scim2/Users/{self.zoom_user_id(name)}", json=body)
+
+    def scim_user(self, name: str) -> Answer:
+        return self.scim("GET", f"/scim2/Users/{self.zoom_user_id(name)}")
+
+    def rest_user(self, name: str) -> Answer:
+        return self.scim("GET", f"/v2/users/{self.zoom_user_id(name)}")
+
+    def rest_update_with_own_id(self, name: str, **fields: str) -> Answer:
+        """A REST update as third-party clients send it: the user's own id in the body."""
+        user_id = self.zoom_user_id(name)
+        return self.scim("PATCH", f"/v2/users/{user_id}", json={"id": user_id, **fields})
 
     def give_role(self, name: str, role: str) -> None:
         user = self.zoom_user(name)

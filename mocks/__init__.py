@@ -12,7 +12,7 @@ It imports nothing of the harness and can be used alone::
 from mocks.clock import Clock
 from mocks.emulator import Credentials, Outcome, ZoomEmulator
 from mocks.faults import Fault
-from mocks.models import PROVISIONING_SCOPES
+from mocks.scopes import PROVISIONING_SCOPES
 from mocks.seed import SeedError, apply_seed, load_seed
 from mocks.settings import EmulatorSettings
 

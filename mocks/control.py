@@ -10,7 +10,7 @@ emulator. It needs no token; the served emulator binds to loopback for that reas
 | GET    /_emulator/accounts/{id}/users        | every user of the account, in SCIM shape      |
 | PATCH  /_emulator/accounts/{id}              | plan, sso_enabled, managed_domains            |
 | PATCH  /_emulator/accounts/{id}/users/{uid}  | set role, status or licence, bypassing rules  |
-| POST   /_emulator/apps                       | build an app: {"account_id", "name"}          |
+| POST   /_emulator/apps                       | build an app: {"account_id", "name", "scope_family"} |
 | PATCH  /_emulator/apps/{id}                  | information, company, contact, features, scopes|
 | POST   /_emulator/apps/{id}/{action}         | activate, deactivate, rotate                  |
 | DELETE /_emulator/apps/{id}                  | delete an app                                 |
@@ -32,6 +32,7 @@ from mocks.faults import Fault
 from mocks.models import PLANS, ROLES, USER_STATUSES, USER_TYPES, ActivationRefused
 from mocks.routing import Call, Reply, Routes
 from mocks.scim import user_resource
+from mocks.scopes import SCOPE_FAMILIES
 from mocks.seed import SeedError, apply_seed
 
 routes = Routes("control")
@@ -89,7 +90,9 @@ def reset(call: Call) -> Reply:
     return Reply(204)
 
 
-_READY_OPTIONS = {"plan", "sso_enabled", "domain", "scopes", "account_id", "client_id", "client_secret", "app_name"}
+_READY_OPTIONS = {
+    "plan", "sso_enabled", "domain", "scopes", "scope_family", "account_id", "client_id", "client_secret", "app_name",
+}  # fmt: skip
 
 
 @routes.route("POST", f"{PREFIX}/accounts", "control.accounts.create")
@@ -155,7 +158,10 @@ def create_app(call: Call) -> Reply:
     account_id, name = body.get("account_id"), body.get("name")
     if not isinstance(account_id, str) or not isinstance(name, str):
         raise _bad("give the account_id and the name of the app")
-    app = call.state.create_app(account_id, name)
+    family = body.get("scope_family", "classic")
+    if family not in SCOPE_FAMILIES:
+        raise _bad(f"scope_family must be one of {list(SCOPE_FAMILIES)}")
+    app = call.state.create_app(account_id, name, scope_family=family)
     return Reply(201, {"app_id": app.id, "status": app.status, **call.emulator.credentials(app).to_dict()})
 
 

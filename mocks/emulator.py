@@ -22,7 +22,6 @@ from mocks.errors import EmulatorError, OAuthError, ScimError, ZoomAPIError, inv
 from mocks.faults import Fault, Faults
 from mocks.journal import Journal
 from mocks.models import (
-    PROVISIONING_SCOPES,
     Account,
     AlreadyExists,
     App,
@@ -35,6 +34,7 @@ from mocks.models import (
 )
 from mocks.ratelimit import RateLimiter
 from mocks.routing import Call, Reply, Route, Router, encode_json
+from mocks.scopes import PROVISIONING_SCOPES, ScopeFamily, granular_provisioning_scopes
 from mocks.settings import EmulatorSettings
 
 ZOOM_TOKEN_BASE = "https://zoom.us"
@@ -166,13 +166,18 @@ class ZoomEmulator:
         plan: str = "Business",
         sso_enabled: bool = True,
         domain: str = "example.com",
-        scopes: tuple[str, ...] | list[str] = PROVISIONING_SCOPES,
+        scopes: tuple[str, ...] | list[str] | None = None,
+        scope_family: ScopeFamily | None = None,
         account_id: str | None = None,
         client_id: str | None = None,
         client_secret: str | None = None,
         app_name: str = "PingFederate Zoom Provisioner",
     ) -> Credentials:
-        """An account ready for provisioning and an activated app holding the seven scopes."""
+        """An account ready for provisioning and an activated app holding the seven scopes (a
+        granular app holds their granular equivalents)."""
+        if scopes is None:
+            scopes = granular_provisioning_scopes() if scope_family == "granular" else PROVISIONING_SCOPES
+        family = {"scope_family": scope_family} if scope_family else {}
         account = self.state.create_account(
             account_id=account_id,
             plan=plan,
@@ -190,6 +195,7 @@ class ZoomEmulator:
             contact_name="Provisioning Admin",
             contact_email=f"admin@{domain}",
             scopes=list(scopes),
+            **family,
         )
         if scopes:
             self.state.activate_app(app.id)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mocks.clock import Clock
+from mocks.scopes import SCOPE_FAMILIES, family_of, infer_family
 from mocks.settings import EmulatorSettings
 
 PLANS = ("Free", "Pro", "Business", "Enterprise", "Education")
@@ -21,21 +22,25 @@ SCIM_PLANS = frozenset({"Business", "Enterprise", "Education"})
 USER_TYPES = ("Basic", "Licensed", "On-Prem")
 #: REST ``type`` numbers; 3 is the legacy On-Prem ("Corp") value, 4 and 99 have no SCIM name.
 USER_TYPE_CODES = {"Basic": 1, "Licensed": 2, "On-Prem": 3}
+#: The built-in roles and their ids; the Owner and Admin roles are protected (reference §3.8).
 ROLES = ("Owner", "Admin", "Member")
 ROLE_IDS = {"Owner": "0", "Admin": "1", "Member": "2"}
+PROTECTED_ROLES = frozenset({"Owner", "Admin"})
 USER_STATUSES = ("active", "inactive", "pending")
 APP_STATUSES = ("created", "activated", "deactivated", "deleted")
 
-#: The seven classic scopes the PingFederate setup page asks for, in its order.
-PROVISIONING_SCOPES = (
-    "user:master",
-    "user:read:admin",
-    "user:write:admin",
-    "account:master",
-    "account:read:admin",
-    "account:write:admin",
-    "scim2",
-)
+
+def role_id(role: str) -> str:
+    """A role's id: "0", "1" or "2" for the built-in roles; [I] a custom role's id is its name."""
+    return ROLE_IDS.get(role, role)
+
+
+def builtin_role(value: str) -> str | None:
+    """The built-in role a value names, by name (any case) or by id; None for any other value."""
+    for name, number in ROLE_IDS.items():
+        if value == number or value.lower() == name.lower():
+            return name
+    return None
 
 
 def new_id() -> str:
@@ -102,6 +107,8 @@ class App:
     features: list[str] = field(default_factory=list)
     scopes: list[str] = field(default_factory=list)
     status: str = "created"
+    #: Apps built before early 2024 hold classic scopes, apps built since then granular ones.
+    scope_family: str = "classic"
 
     def missing_for_activation(self) -> list[str]:
         missing = []
@@ -137,14 +144,13 @@ class User:
     given_name: str = ""
     family_name: str = ""
     display_name: str = ""
-    emails: list[str] = field(default_factory=list)
     user_type: str = "Basic"
     status: str = "active"
+    #: One role per user, shared by SCIM and REST: a built-in role's name or a custom role's.
     role: str = "Member"
     title: str = ""
     locale: str = ""
     phone_numbers: list[dict[str, str]] = field(default_factory=list)
-    role_value: str = ""
     department: str = ""
     organization: str = ""
     cost_center: str = ""
@@ -168,6 +174,10 @@ class User:
     @property
     def active(self) -> bool:
         return self.status == "active"
+
+    @property
+    def protected(self) -> bool:
+        return self.role in PROTECTED_ROLES
 
     def refresh_display_name(self) -> None:
         self.display_name = " ".join(p for p in (self.given_name, self.family_name) if p)
@@ -194,7 +204,6 @@ USER_FIELDS: dict[str, type | tuple[type, ...]] = {
     "title": str,
     "locale": str,
     "phone_numbers": list,
-    "role_value": str,
     "department": str,
     "organization": str,
     "cost_center": str,
@@ -202,7 +211,6 @@ USER_FIELDS: dict[str, type | tuple[type, ...]] = {
     "manager": str,
     "login_sso": bool,
     "login_work_email": bool,
-    "emails": list,
 }
 
 
@@ -281,19 +289,25 @@ class ZoomState:
                 raise AlreadyExists(f"client ID {app.client_id} is taken")
             self.apps[app.id] = app
             self._apps_by_client[app.client_id] = app
+            info.setdefault("scope_family", infer_family(info.get("scopes", ())))
             self.update_app(app.id, **info)
             return app
 
-    _APP_INFO = ("description", "company_name", "contact_name", "contact_email", "features", "scopes")
+    _APP_INFO = ("description", "company_name", "contact_name", "contact_email", "features", "scopes", "scope_family")
 
     def update_app(self, app_id: str, **info: Any) -> App:
         with self.lock:
             app = self.app(app_id)
+            changes: dict[str, Any] = {}
             for key, value in info.items():
                 if key not in self._APP_INFO:
                     raise Invalid(f"unknown app field {key!r}", (key,))
-                if key in ("features", "scopes"):
-                    value = list(dict.fromkeys(value))
+                changes[key] = list(dict.fromkeys(value)) if key in ("features", "scopes") else value
+            family = changes.get("scope_family", app.scope_family)
+            if family not in SCOPE_FAMILIES:
+                raise Invalid(f"scope_family must be one of {', '.join(SCOPE_FAMILIES)}", ("scope_family",))
+            _check_scope_family(changes.get("scopes", app.scopes), family)
+            for key, value in changes.items():
                 setattr(app, key, value)
             return app
 
@@ -411,7 +425,6 @@ class ZoomState:
                 raise AlreadyExists(user_name)
             now = self.clock.now()
             user = User(id=new_id(), account_id=account_id, user_name=user_name, created=now, last_modified=now)
-            user.emails = [user_name]
             self._assign(user, fields)
             if "display_name" not in fields:
                 user.refresh_display_name()
@@ -442,7 +455,7 @@ class ZoomState:
             user = self.user(account_id, user_id)
             if status == user.status:
                 return user
-            if user.role in ("Owner", "Admin") and "inactive" in (status, user.status):
+            if user.protected and "inactive" in (status, user.status):
                 raise ProtectedRole(user.role)
             if status == "inactive":
                 # Deactivation releases the licence; keep it so that a later restore can use it.
@@ -458,7 +471,7 @@ class ZoomState:
     def delete_user(self, account_id: str, user_id: str) -> None:
         with self.lock:
             user = self.user(account_id, user_id)
-            if user.role in ("Owner", "Admin"):
+            if user.protected:
                 raise ProtectedRole(user.role)
             del self._users[account_id][user_id]
             del self._users_by_name[user.user_name.lower()]
@@ -475,8 +488,8 @@ class ZoomState:
                 raise Invalid(f"{key} has the wrong type", (key,))
             if key == "user_type" and value not in USER_TYPES:
                 raise Invalid(f"userType must be one of {', '.join(USER_TYPES)}", ("userType",))
-            if key == "role" and value not in ROLES:
-                raise Invalid(f"role must be one of {', '.join(ROLES)}", ("role",))
+            if key == "role" and not value.strip():
+                raise Invalid("role must name a role", ("role",))
             setattr(user, key, value)
         if user.status == "inactive" and "user_type" in fields:
             # A licence given to a deactivated user is what a later reactivation restores.
@@ -532,6 +545,14 @@ class ZoomState:
         with self.lock:
             self.group(account_id, group_id)
             del self._groups[account_id][group_id]
+
+
+def _check_scope_family(scopes: list[str], family: str) -> None:
+    """An app holds scopes of its own family only, as the Marketplace's scope picker offers."""
+    for scope in scopes:
+        other = family_of(scope)
+        if other is not None and other != family:
+            raise Invalid(f"{scope} is a {other} scope; this app uses {family} scopes", ("scopes",))
 
 
 def check_email(value: str, field_name: str) -> None:

@@ -8,7 +8,6 @@ from typing import Any
 from mocks.clock import iso
 from mocks.errors import ZoomAPIError, user_not_found, validation_failed
 from mocks.models import (
-    ROLE_IDS,
     USER_TYPE_CODES,
     ActivationRefused,
     App,
@@ -17,6 +16,7 @@ from mocks.models import (
     ProtectedRole,
     User,
     check_email,
+    role_id,
 )
 from mocks.ratelimit import CREATE_USERS_DAILY, HEAVY, LIGHT, MEDIUM
 from mocks.routing import Call, Reply, Routes
@@ -57,7 +57,7 @@ def rest_user(user: User) -> dict[str, Any]:
         "email": user.user_name,
         "type": USER_TYPE_CODES[user.user_type],
         "status": user.status,
-        "role_id": ROLE_IDS[user.role],
+        "role_id": role_id(user.role),
         "role_name": user.role,
         "dept": user.department,
         "job_title": user.title,
@@ -245,7 +245,7 @@ def update_user(call: Call) -> Reply:
             if not isinstance(value, str):
                 raise validation_failed(key)
             fields[_PATCH_FIELDS[key]] = value
-        elif key not in _PATCH_IGNORED and call.settings.strict_unknown_fields:
+        elif key not in _PATCH_IGNORED and call.settings.strict_rest_update_fields:
             raise validation_failed(key)
     call.state.update_user(call.account.id, user.id, **fields)
     return Reply(204)

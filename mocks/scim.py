@@ -15,7 +15,7 @@ from typing import Any
 from mocks.clock import iso
 from mocks.errors import ScimError
 from mocks.models import (
-    ROLE_IDS,
+    ROLES,
     USER_TYPES,
     AlreadyExists,
     Group,
@@ -23,9 +23,12 @@ from mocks.models import (
     NotFound,
     ProtectedRole,
     User,
+    builtin_role,
+    role_id,
 )
 from mocks.ratelimit import LIGHT, MEDIUM
 from mocks.routing import Call, Reply, Routes, encode_json
+from mocks.settings import EmulatorSettings
 
 CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE_USER = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
@@ -56,6 +59,8 @@ _ENTERPRISE_FIELDS = {
     "employeeNumber": "employee_number",
     "manager": "manager",
 }
+#: What a ListUsers result keeps of the enterprise extension (the reference's list sample).
+_LISTED_ENTERPRISE_FIELDS = {"department": "department"}
 
 
 def scim_route(method: str, template: str, name: str, label: str):  # type: ignore[no-untyped-def]
@@ -65,7 +70,9 @@ def scim_route(method: str, template: str, name: str, label: str):  # type: igno
 # -- rendering ------------------------------------------------------------------------------
 
 
-def user_resource(user: User, api_base: str) -> dict[str, Any]:
+def user_resource(user: User, api_base: str, *, listed: bool = False) -> dict[str, Any]:
+    """A user's SCIM resource; ``listed`` is the thinner shape of a ListUsers result, which
+    leaves out the enterprise fields other than department (reference, evidence of 2026-11-29)."""
     resource: dict[str, Any] = {
         "schemas": [CORE_USER, ENTERPRISE_USER, ZOOM_LOGIN],
         "id": user.id,
@@ -79,15 +86,12 @@ def user_resource(user: User, api_base: str) -> dict[str, Any]:
         "userName": user.user_name,
         "name": {"givenName": user.given_name, "familyName": user.family_name},
         "displayName": user.display_name,
-        "emails": [{"type": "work", "value": e, "primary": i == 0} for i, e in enumerate(user.emails)],
+        # A Zoom user has one email, its userName.
+        "emails": [{"type": "work", "value": user.user_name, "primary": True}],
         "active": user.active,
         "userType": user.user_type,
         # [I] Zoom's sample shows roles as an object on GET and an array elsewhere; arrays here.
-        "roles": [
-            {"value": user.role_value, "display": user.role_value, "primary": True}
-            if user.role_value
-            else {"value": ROLE_IDS[user.role], "display": user.role, "primary": True}
-        ],
+        "roles": [{"value": role_id(user.role), "display": user.role, "primary": True}],
     }
     if user.title:
         resource["title"] = user.title
@@ -95,24 +99,25 @@ def user_resource(user: User, api_base: str) -> dict[str, Any]:
         resource["locale"] = user.locale
     if user.phone_numbers:
         resource["phoneNumbers"] = [dict(p) for p in user.phone_numbers]
-    enterprise = {wire: getattr(user, attr) for wire, attr in _ENTERPRISE_FIELDS.items() if getattr(user, attr)}
+    fields = _LISTED_ENTERPRISE_FIELDS if listed else _ENTERPRISE_FIELDS
+    enterprise = {wire: getattr(user, attr) for wire, attr in fields.items() if getattr(user, attr)}
     if enterprise:
         resource[ENTERPRISE_USER] = enterprise
     resource[ZOOM_LOGIN] = {"loginType": {"workEmail": user.login_work_email, "sso": user.login_sso}}
     return resource
 
 
-#: Encoded SCIM users by (id, revision, API base); bounded, the oldest rendering dropped first.
-_RENDERED: dict[tuple[str, int, str], bytes] = {}
+#: Encoded SCIM users by (id, revision, API base, listed); bounded, the oldest dropped first.
+_RENDERED: dict[tuple[str, int, str, bool], bytes] = {}
 _RENDERED_MAX = 20_000
 
 
-def user_json(user: User, api_base: str) -> bytes:
+def user_json(user: User, api_base: str, *, listed: bool = False) -> bytes:
     """The user's SCIM resource as JSON bytes, rendered once per revision of the user."""
-    key = (user.id, user.__dict__["revision"], api_base)
+    key = (user.id, user.__dict__["revision"], api_base, listed)
     cached = _RENDERED.get(key)
     if cached is None:
-        cached = encode_json(user_resource(user, api_base))
+        cached = encode_json(user_resource(user, api_base, listed=listed))
         if len(_RENDERED) >= _RENDERED_MAX:
             del _RENDERED[next(iter(_RENDERED))]
         _RENDERED[key] = cached
@@ -151,9 +156,9 @@ def list_response(resources: list[dict[str, Any]], total: int, start: int) -> di
 _LIST_HEAD = b'{"schemas":["' + LIST_RESPONSE.encode() + b'"],"totalResults":%d,"startIndex":%d,"itemsPerPage":%d,'
 
 
-def users_list_json(users: list[User], total: int, start: int, api_base: str) -> bytes:
+def users_list_json(users: list[User], total: int, start: int, api_base: str, *, listed: bool = True) -> bytes:
     """A ListResponse of users (the shape of ``list_response``), from their cached renderings."""
-    resources = b",".join(user_json(u, api_base) for u in users)
+    resources = b",".join(user_json(u, api_base, listed=listed) for u in users)
     return _LIST_HEAD % (total, start, len(users)) + b'"Resources":[' + resources + b"]}"
 
 
@@ -179,9 +184,9 @@ def _single_value(entries: Any, name: str) -> Any:
     return entries
 
 
-def user_fields(body: dict[str, Any], *, strict: bool, single_role: bool) -> dict[str, Any]:
+def user_fields(body: dict[str, Any], settings: EmulatorSettings, user_name: str) -> dict[str, Any]:
     """Map a SCIM user body onto state fields, refusing wrong types and unknown attributes."""
-    if strict:
+    if settings.strict_unknown_fields:
         unknown = sorted(set(body) - _USER_KEYS)
         if unknown:
             raise ScimError(400, f"Unsupported attribute: {', '.join(unknown)}.", "invalidSyntax")
@@ -193,9 +198,14 @@ def user_fields(body: dict[str, Any], *, strict: bool, single_role: bool) -> dic
         for wire, attr in (("givenName", "given_name"), ("familyName", "family_name")):
             if wire in name:
                 fields[attr] = _string(name[wire], f"name.{wire}")
+    if "displayName" in body:
+        # Writable on POST and PUT since Zoom's SCIM2 changelog of 2023-11-17.
+        fields["display_name"] = _string(body["displayName"], "displayName")
     if "emails" in body:
         emails = [_string(e.get("value"), "emails.value") for e in _single_value(body["emails"], "emails")]
-        fields["emails"] = emails
+        others = [e for e in emails if e.lower() != user_name.lower()]
+        if others and settings.refuse_extra_emails:
+            raise _invalid(f"A Zoom user has one email, its userName; refused: {', '.join(others)}.")
     if "active" in body:
         if not isinstance(body["active"], bool):
             raise _invalid('The attribute "active" must be a boolean.')
@@ -217,10 +227,10 @@ def user_fields(body: dict[str, Any], *, strict: bool, single_role: bool) -> dic
         fields["phone_numbers"] = phones
     if "roles" in body:
         roles = _single_value(body["roles"], "roles")
-        if len(roles) > 1 and single_role:
+        if len(roles) > 1 and settings.single_role:
             raise _invalid("Zoom accepts a single value for roles.")
         if roles:
-            fields["role_value"] = _string(roles[0].get("value"), "roles.value")
+            fields["role"] = _role(_string(roles[0].get("value"), "roles.value"), settings)
     enterprise = body.get(ENTERPRISE_USER)
     if enterprise is not None:
         if not isinstance(enterprise, dict):
@@ -239,6 +249,16 @@ def user_fields(body: dict[str, Any], *, strict: bool, single_role: bool) -> dic
                     raise _invalid(f'The attribute "loginType.{wire}" must be a boolean.')
                 fields[attr] = login_type[wire]
     return fields
+
+
+def _role(value: str, settings: EmulatorSettings) -> str:
+    """The one role a roles value names: a built-in role by name or id, else a custom role."""
+    role = builtin_role(value)
+    if role is not None:
+        return role
+    if not value.strip() or not settings.custom_roles:
+        raise _invalid(f"Invalid role: {value}. Expected one of {', '.join(ROLES)}.")
+    return value
 
 
 def _require_schemas(body: dict[str, Any]) -> None:
@@ -282,6 +302,10 @@ def _protected(error: ProtectedRole) -> ScimError:
 # -- users ----------------------------------------------------------------------------------
 
 
+def _users_page(page: list[User], total: int, start: int, call: Call) -> bytes:
+    return users_list_json(page, total, start, call.api_base, listed=not call.settings.scim_list_full_attributes)
+
+
 @scim_route("GET", "/scim2/Users", "scim.users.list", MEDIUM)
 def list_users(call: Call) -> Reply:
     start, count = _paging(call)
@@ -298,13 +322,13 @@ def list_users(call: Call) -> Reply:
             user = call.state.users(account.id).get(value)
         matches = [user] if user is not None and user.status != "pending" else []
         page = _page(matches, len(matches), start, count)
-        return Reply(200, users_list_json(page, len(matches), start, call.api_base))
+        return Reply(200, _users_page(page, len(matches), start, call))
     users = call.state.users(account.id)
     pending = sum(1 for u in users.values() if u.status == "pending") if users else 0
     total = len(users) - pending
     listed = (u for u in users.values() if u.status != "pending")
     page = _page(listed, total, start, count)
-    return Reply(200, users_list_json(page, total, start, call.api_base))
+    return Reply(200, _users_page(page, total, start, call))
 
 
 @scim_route("POST", "/scim2/Users", "scim.users.create", LIGHT)
@@ -314,21 +338,16 @@ def create_user(call: Call) -> Reply:
     user_name = body.get("userName")
     if not isinstance(user_name, str) or not user_name.strip():
         raise _invalid('The attribute "userName" is required.')
-    fields = user_fields(body, strict=call.settings.strict_unknown_fields, single_role=call.settings.single_role)
-    if "displayName" in body:
-        fields["display_name"] = _string(body["displayName"], "displayName")
+    fields = user_fields(body, call.settings, user_name)
     if not fields.get("login_sso", True) and not fields.get("login_work_email", False):
         raise _invalid("At least one of loginType.sso and loginType.workEmail must be true.")
     status = fields.pop("status", "active")
-    emails = fields.pop("emails", None)
     try:
         user = call.state.create_user(call.account.id, user_name, **fields)
     except AlreadyExists:
         raise ScimError(409, "The user already exists", "uniqueness") from None
     except Invalid as error:
         raise _invalid(f"Invalid {error.fields[0] if error.fields else 'value'}: {user_name}.") from None
-    if emails:
-        user.emails = list(dict.fromkeys([user_name, *emails]))
     if status == "inactive":
         call.state.set_status(call.account.id, user.id, "inactive")
     return Reply(201, user_resource(user, call.api_base), {"Location": f"{call.api_base}/scim2/Users/{user.id}"})
@@ -350,9 +369,8 @@ def replace_user(call: Call) -> Reply:
     user = call.state.users(call.account.id).get(user_id)
     if user is None:
         raise _not_found_user(user_id)
-    # Zoom's PUT is a partial update; userName and displayName changes are ignored (§3.7).
-    fields = user_fields(body, strict=call.settings.strict_unknown_fields, single_role=call.settings.single_role)
-    fields.pop("emails", None)
+    # Zoom's PUT is a partial update that keeps userName (§3.7); displayName is writable since 2023.
+    fields = user_fields(body, call.settings, user.user_name)
     try:
         user = call.state.update_user(call.account.id, user_id, **fields)
     except ProtectedRole as error:
@@ -455,7 +473,8 @@ def create_group(call: Call) -> Reply:
         raise ScimError(409, "The group already exists", "uniqueness") from None
     except NotFound as error:
         raise _invalid(f"Member {error} is not a user of this account.") from None
-    return Reply(201, group_resource(group, call.api_base))
+    location = f"{call.api_base}/scim2/Groups/{group.id}"
+    return Reply(201, group_resource(group, call.api_base), {"Location": location})
 
 
 @scim_route("GET", "/scim2/Groups/{group_id}", "scim.groups.get", LIGHT)
@@ -471,24 +490,30 @@ def patch_group(call: Call) -> Reply:
     group = _group_or_404(call)
     body = call.json_object()
     operations = _operations(body)
-    add: list[str] = []
-    remove: list[str] = []
+    # The operations apply in order to a working copy of the members (add, remove and replace,
+    # as Zoom's OpenAPI describes them); the group changes only when every operation is valid.
+    members = list(group.members)
     new_name: str | None = None
     for op, path, value in operations:
         target = (path or "").lower()
         member = _MEMBER_PATH.match(path or "")
         if op == "add" and target == "members":
-            add += _member_ids(value)
+            members += [m for m in _member_ids(value) if m not in members]
+        elif op == "replace" and target == "members":
+            members = list(dict.fromkeys(_member_ids(value)))
         elif op == "remove" and target == "members":
-            remove += _member_ids(value) if value is not None else list(group.members)
+            gone = set(_member_ids(value)) if value is not None else set(members)
+            members = [m for m in members if m not in gone]
         elif op == "remove" and member:
-            remove.append(member.group(1))
+            members = [m for m in members if m != member.group(1)]
         elif op == "replace" and target == "displayname" and isinstance(value, str) and value.strip():
             new_name = value
         elif op == "replace" and path is None and isinstance(value, dict) and "displayName" in value:
             new_name = _string(value["displayName"], "displayName")
         else:
             raise ScimError(400, f"Unsupported operation: {op} {path or ''}".strip() + ".", "invalidPath")
+    add = [m for m in members if m not in group.members]
+    remove = [m for m in group.members if m not in members]
     try:
         call.state.set_members(call.account.id, group.id, add=add, remove=remove)
     except NotFound as error:

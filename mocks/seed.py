@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from mocks.models import PLANS, ROLES, USER_STATUSES, USER_TYPES, StateError, ZoomState
+from mocks.scopes import SCOPE_FAMILIES
 
 
 class SeedError(ValueError):
@@ -17,11 +18,11 @@ class SeedError(ValueError):
 _ACCOUNT_KEYS = {"id", "plan", "sso_enabled", "managed_domains", "name", "apps", "users", "groups"}
 _APP_KEYS = {
     "name", "description", "company_name", "contact_name", "contact_email", "features", "scopes",
-    "activated", "client_id", "client_secret",
+    "activated", "client_id", "client_secret", "scope_family",
 }  # fmt: skip
 _USER_KEYS = {
     "email", "first_name", "last_name", "display_name", "type", "status", "role", "title", "locale",
-    "phone", "department", "organization", "cost_center", "employee_number", "manager", "role_value",
+    "phone", "department", "organization", "cost_center", "employee_number", "manager",
 }  # fmt: skip
 _GROUP_KEYS = {"display_name", "email_alias", "members"}
 
@@ -99,6 +100,8 @@ def _check_app(spec: dict[str, Any], where: str) -> None:
     for key in ("scopes", "features"):
         _strings(spec.get(key, []), f"{where}.{key}")
     _expect(isinstance(spec.get("activated", False), bool), f"{where}.activated", "must be true or false")
+    family = spec.get("scope_family", "classic")
+    _expect(family in SCOPE_FAMILIES, f"{where}.scope_family", f"must be one of {list(SCOPE_FAMILIES)}")
 
 
 def _check_user(spec: dict[str, Any], where: str) -> None:
@@ -121,7 +124,6 @@ _USER_FIELD_NAMES = {
     "cost_center": "cost_center",
     "employee_number": "employee_number",
     "manager": "manager",
-    "role_value": "role_value",
 }
 
 

@@ -41,10 +41,23 @@ class EmulatorSettings:
     #: [I] Zoom releases the licence on deactivation; whether activation alone restores it is
     #: unknown (the connector restores it itself since 1.2), so by default it does not.
     restore_licence_on_activate: bool = False
-    #: [I] Refuse unknown top-level fields in request bodies with a 400 instead of ignoring them.
+    #: [I] Refuse unknown top-level fields in SCIM user bodies with a 400 instead of ignoring them.
     strict_unknown_fields: bool = True
+    #: REST ``PATCH /v2/users/{id}`` answered 204 to a body carrying ``id`` and ``email`` and left
+    #: them alone (zoomus issue 124): fields it does not take are ignored. On: refused with a 400.
+    strict_rest_update_fields: bool = False
     #: [I] Zoom holds one Roles value; more than one in a SCIM body is refused rather than cut.
     single_role: bool = True
+    #: [I] A SCIM roles value that names no built-in role (Owner, Admin, Member, by name or id) is
+    #: held as a custom role of that name; off: refused with a 400.
+    custom_roles: bool = True
+    #: [I] A Zoom user has one email, its userName. Other email values in a SCIM body are dropped
+    #: (as Zoom drops email changes, reference §3.7); on: refused with a 400.
+    refuse_extra_emails: bool = False
+    #: ListUsers results leave out enterprise fields other than department that GetUser returns
+    #: (devforum thread "Zoom SCIM API GetUser, ListUsers, CreateUser user profile consistency",
+    #: 2024). On: list results carry every attribute, as GetUser does.
+    scim_list_full_attributes: bool = False
     #: [I] Largest request body accepted (Zoom documents 100,000 characters for group PATCH).
     max_body_bytes: int = 1_000_000
     #: Entries kept in the request journal (oldest dropped first).

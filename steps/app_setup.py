@@ -29,6 +29,16 @@ def build_app(world: World, name: str) -> None:
     world.build_app(name)
 
 
+@given(parsers.re(rf"the administrator built a Server-to-Server OAuth app with granular scopes named {q('name')}"))
+def build_granular_app(world: World, name: str) -> None:
+    world.build_app(name, scope_family="granular")
+
+
+@then(parsers.re(rf"the Marketplace refuses the scope because {q('reason')}"))
+def scope_refused(world: World, reason: str) -> None:
+    assert world.app_refusal == reason, world.app_refusal
+
+
 @then("the App credentials tab shows an account ID, a client ID and a client secret")
 def credentials_shown(world: World) -> None:
     assert world.app is not None
@@ -265,6 +275,18 @@ def names_every_scope(world: World, datatable: list[list[str]]) -> None:
 @given(parsers.re(rf"an activated app that holds every documented scope except {q('scope')}"))
 def app_without_scope(world: World, scope: str) -> None:
     world.app_with_scopes([s for s in REQUIRED_SCOPES if s != scope])
+
+
+@given("an activated app with granular scopes in the provisioning account that holds:")
+def granular_app(world: World, datatable: list[list[str]]) -> None:
+    world.granular_app([row[0] for row in datatable[1:]])
+
+
+@then(parsers.re(rf"a token obtained with the app's credentials does not list the scope {q('scope')}"))
+def token_lacks_scope(world: World, scope: str) -> None:
+    answer = world.request_token()
+    assert answer.status == 200, answer.body
+    assert scope not in answer.body["scope"].split(" "), answer.body["scope"]
 
 
 @given(parsers.re(rf"an activated app that holds only the scopes {q('scopes')}"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
+from harness.mapping import zoom_value
 from harness.world import World
 from steps.app_setup import q
 
@@ -219,3 +220,66 @@ def rate_headers(world: World, datatable: list[list[str]]) -> None:
 @then(parsers.re(rf"the last answer is (?P<status>\d+) with code (?P<code>\d+) and the message {q('message')}"))
 def last_answer(world: World, status: str, code: str, message: str) -> None:
     answers_message(world, status, code, message)
+
+
+# -- one role, list shapes, REST updates (ZM-11 to ZM-13) ---------------------------------------
+
+
+@when(parsers.re(rf"the SCIM user {q('name')} is given the role {q('role')}"))
+def give_scim_role(world: World, name: str, role: str) -> None:
+    world.scim_set_roles(name, [{"value": role}])
+
+
+@when(parsers.re(rf"Zoom's SCIM record of {q('name')} is written back with the roles it shows"))
+def write_back_roles(world: World, name: str) -> None:
+    shown = world.scim_user(name).body["roles"]
+    world.scim_set_roles(name, shown)
+
+
+@then(
+    parsers.re(rf"Zoom shows {q('name')} with the role {q('role')} of id {q('role_id')} through SCIM and the REST API")
+)
+def one_role(world: World, name: str, role: str, role_id: str) -> None:
+    scim = world.scim_user(name).body
+    assert scim["roles"] == [{"value": role_id, "display": role, "primary": True}], scim["roles"]
+    rest = world.rest_user(name).body
+    assert (rest["role_id"], rest["role_name"]) == (role_id, role), rest
+
+
+@when(parsers.re(rf"the SCIM user {q('name')} is deactivated"))
+def scim_deactivate(world: World, name: str) -> None:
+    world.scim_set_active(name, False)
+
+
+@then(parsers.re(rf"Zoom refuses with (?P<status>\d+) saying {q('detail')}"))
+def scim_refusal(world: World, status: str, detail: str) -> None:
+    answer = world.last_answer
+    assert answer is not None and answer.status == int(status), answer
+    assert answer.body["detail"] == detail, answer.body
+
+
+@given(parsers.re(rf"Zoom already has the user {q('name')} with:"))
+def zoom_user_with(world: World, name: str, datatable: list[list[str]]) -> None:
+    world.seed_zoom_user_with(name, {row[0]: row[1] for row in datatable[1:]})
+
+
+@then(parsers.re(rf"the listed user has the {q('field')} {q('value')} and no {q('missing')}"))
+def listed_user(world: World, field: str, value: str, missing: str) -> None:
+    body = world.last_answer.body if world.last_answer else {}
+    (listed,) = body["Resources"]
+    assert zoom_value(listed, field) == value, listed
+    assert zoom_value(listed, missing) is None, listed
+
+
+REST_UPDATE = rf"a REST update of {q('name')} sends its own id, the email {q('email')} and the job title {q('title')}"
+
+
+@when(parsers.re(REST_UPDATE))
+def rest_update(world: World, name: str, email: str, title: str) -> None:
+    world.rest_update_with_own_id(name, email=email, job_title=title)
+
+
+@then(parsers.re(rf"Zoom's REST record of {q('name')} has the job title {q('title')} and the email of {q('owner')}"))
+def rest_record(world: World, name: str, title: str, owner: str) -> None:
+    user = world.rest_user(name).body
+    assert (user["job_title"], user["email"]) == (title, world.email(owner)), user

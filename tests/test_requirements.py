@@ -45,7 +45,7 @@ def test_the_catalogue_is_the_shared_one() -> None:
 
 def test_the_catalogue_is_complete() -> None:
     ids = [r.id for r in catalogue()]
-    assert len(ids) == len(set(ids)) == 76
+    assert len(ids) == len(set(ids)) == 80
     assert {r.group for r in catalogue()} == {"APP", "CONN", "OPT", "ATTR", "UM", "LIM", "CHG", "ENG", "ZM"}
 
 

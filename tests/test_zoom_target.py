@@ -88,10 +88,15 @@ def test_the_guard_refuses_writes_to_users_the_run_did_not_create(tmp_path: Path
         lambda: client.set_active(stranger.id, False),
         lambda: client.update_user(stranger.id, {"schemas": [CORE], "title": "x"}),
         lambda: client.delete_user(stranger.id),
+        lambda: client.send("PATCH", f"/v2/users/{stranger.id}", json={"job_title": "x"}),
+        lambda: client.send("PUT", f"/v2/users/{stranger.id}/status", json={"action": "deactivate"}),
+        lambda: client.send("DELETE", f"/v2/users/{stranger.id}"),
     ):
         with pytest.raises(GuardRefused, match="this run did not create it"):
             write()
     assert emulator.state.user(credentials.account_id, stranger.id).status == "active"
+    assert emulator.state.user(credentials.account_id, stranger.id).title == ""
+    assert client.send("PATCH", f"/v2/users/{mine['id']}", json={"job_title": "mine"}).status_code == 204
     assert client.get_user(stranger.id) is not None  # reading is allowed
 
     session = SessionTarget(TargetKind.ZOOM, 1, "zhtest", zoom=Target(**credentials.to_dict()), ledger=ledger)

@@ -94,3 +94,122 @@ Feature: Zoom behaviours the connector relies on
     Given Zoom's clock stands still
     When Zoom's SCIM users are listed 61 times in one second
     Then the last answer is 429 with code 429 and the message "You have reached the maximum per-second rate limit for this API. Try again later."
+
+  @req:ZM-10 @emulator-only
+  Scenario: The Marketplace builds an app with granular scopes, and its tokens carry granular names
+    Given the administrator built a Server-to-Server OAuth app with granular scopes named "Granular provisioning"
+    And the administrator completed the app without scopes
+    When the administrator adds the scope "scim2:admin"
+    And the administrator activates the app
+    Then a token obtained with the app's credentials lists the scope "scim2:admin"
+    And a token obtained with the app's credentials does not list the scope "scim2"
+    When the administrator adds the scope "scim2"
+    Then the Marketplace refuses the scope because "scim2 is a classic scope; this app uses granular scopes"
+
+  @req:ZM-10 @emulator-only
+  Scenario: An app holding the granular equivalents of the seven scopes is ready and provisions
+    Given an activated app with granular scopes in the provisioning account that holds:
+      | scope                                 |
+      | user:read:list_users:master           |
+      | user:read:user:master                 |
+      | user:write:user:master                |
+      | user:read:list_users:admin            |
+      | user:read:user:admin                  |
+      | user:write:user:admin                 |
+      | user:update:user:admin                |
+      | user:update:status:admin              |
+      | user:delete:user:admin                |
+      | account:read:list_sub_accounts:master |
+      | account:write:sub_account:master      |
+      | account:read:settings:admin           |
+      | account:update:settings:admin         |
+      | scim2:admin                           |
+    And the connection uses that app's credentials
+    And the directory has the users:
+      | user |
+      | gil  |
+    When the channel is activated
+    Then the channel is active
+    When a provisioning cycle runs
+    Then Zoom has the user "gil"
+
+  @req:ZM-10 @emulator-only
+  Scenario: A granular app without the SCIM scope is refused, naming the scope in both families
+    Given an activated app with granular scopes in the provisioning account that holds:
+      | scope                                 |
+      | user:read:list_users:master           |
+      | user:read:user:master                 |
+      | user:write:user:master                |
+      | user:read:list_users:admin            |
+      | user:read:user:admin                  |
+      | user:write:user:admin                 |
+      | user:update:user:admin                |
+      | user:update:status:admin              |
+      | user:delete:user:admin                |
+      | account:read:list_sub_accounts:master |
+      | account:write:sub_account:master      |
+      | account:read:settings:admin           |
+      | account:update:settings:admin         |
+    And the connection uses that app's credentials
+    When the channel is activated
+    Then channel activation is refused because "the token lacks the scope scim2 (granular: scim2:admin)"
+    And channel activation names every missing scope:
+      | scope |
+      | scim2 |
+
+  @req:ZM-11
+  Scenario: A user's role is the same through SCIM and the REST API, and writing it back changes nothing
+    Given Zoom already has the users "hana"
+    Then Zoom shows "hana" with the role "Member" of id "2" through SCIM and the REST API
+    When Zoom's SCIM record of "hana" is written back with the roles it shows
+    Then Zoom shows "hana" with the role "Member" of id "2" through SCIM and the REST API
+
+  @req:ZM-11 @emulator-only
+  Scenario Outline: An Admin role set through SCIM is protected from deactivation and deletion
+    Given Zoom already has the users "ivan"
+    When the SCIM user "ivan" is given the role "<role>"
+    Then Zoom shows "ivan" with the role "Admin" of id "1" through SCIM and the REST API
+    When the SCIM user "ivan" is deactivated
+    Then Zoom refuses with 400 saying "Zoom does not deactivate or delete users whose role is Admin."
+    When the SCIM user "ivan" is deleted
+    Then Zoom refuses with 400 saying "Zoom does not deactivate or delete users whose role is Admin."
+    And the Zoom user "ivan" is active
+
+    Examples:
+      | role  |
+      | Admin |
+      | 1     |
+
+  @req:ZM-12
+  Scenario: SCIM list results carry fewer attributes than a SCIM GET of the same user
+    Given Zoom already has the user "jack" with:
+      | field        | value |
+      | Organization | Acme  |
+      | Department   | R&D   |
+    When Zoom's SCIM users are filtered by the username of "jack"
+    Then the listed user has the "Department" "R&D" and no "Organization"
+    And the Zoom user "jack" has the "Organization" "Acme"
+
+  @req:ZM-12 @req:UM-01
+  Scenario: A linked user whose attributes already match is not updated, in this cycle or the next
+    Given Zoom already has the user "kim" with:
+      | field        | value |
+      | Given Name   | Kim   |
+      | Family Name  | Park  |
+      | Organization | Acme  |
+      | Department   | R&D   |
+    And the directory has the users:
+      | user | givenName | sn   | o    | departmentNumber |
+      | kim  | Kim       | Park | Acme | R&D              |
+    When a provisioning cycle runs
+    Then the Zoom user "kim" is the one that existed before
+    And nothing was written to Zoom in the last cycle
+    When a provisioning cycle runs
+    Then nothing was written to Zoom in the last cycle
+
+  @req:ZM-13
+  Scenario: A REST user update ignores the fields it does not take and applies the rest
+    Given Zoom already has the users "lena"
+    When a REST update of "lena" sends its own id, the email "someone.else@example.com" and the job title "Analyst"
+    Then Zoom answers 204
+    And Zoom's REST record of "lena" has the job title "Analyst" and the email of "lena"

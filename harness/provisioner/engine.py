@@ -372,7 +372,10 @@ class Provisioner:
             outcome = self._enable(plan, deadline)
             outcome.warnings.insert(0, linked)
             return outcome
-        changes = {f: v for f, v in _sendable(plan.values).items() if zoom_value(existing, f) != _first(v)}
+        # List results leave out attributes that GetUser returns (ZM-12): compare with the whole user,
+        # or every linked user would look changed.
+        whole = self.client.get_user(existing["id"], deadline=deadline) or existing
+        changes = {f: v for f, v in _sendable(plan.values).items() if zoom_value(whole, f) != _first(v)}
         plan.record = record
         if not changes:
             record.sent = _sendable(plan.values)

@@ -122,8 +122,26 @@ def test_patch_updates_and_refuses_bad_fields(zoom: Zoom) -> None:
     assert (fetched["first_name"], fetched["dept"], fetched["type"]) == ("New", "Ops", 2)
     assert zoom.call("PATCH", f"/v2/users/{user['id']}", json={"first_name": 1}).status_code == 400
     assert zoom.call("PATCH", f"/v2/users/{user['id']}", json={"type": 9}).status_code == 400
-    assert zoom.call("PATCH", f"/v2/users/{user['id']}", json={"nonsense": 1}).status_code == 400
     assert zoom.call("PATCH", "/v2/users/nobody", json={"first_name": "x"}).status_code == 404
+
+
+def test_patch_ignores_fields_it_does_not_take_and_applies_the_rest(zoom: Zoom) -> None:
+    # zoomus sends the user's own id in every update body; Zoom answered 204 (zoomus issue 124).
+    user = _create(zoom, "lenient@example.com")
+    body = {"id": user["id"], "email": "other@example.com", "nonsense": 1, "job_title": "Analyst"}
+    assert zoom.call("PATCH", f"/v2/users/{user['id']}", json=body).status_code == 204
+    fetched = zoom.call("GET", f"/v2/users/{user['id']}").json()
+    assert (fetched["email"], fetched["job_title"]) == ("lenient@example.com", "Analyst")
+
+
+def test_patch_refuses_fields_it_does_not_take_when_strict(zoom: Zoom) -> None:
+    zoom.emulator.settings.strict_rest_update_fields = True
+    user = _create(zoom, "strict@example.com")
+    for field in ("id", "email", "nonsense"):
+        answer = zoom.call("PATCH", f"/v2/users/{user['id']}", json={field: "x", "job_title": "Analyst"})
+        assert answer.status_code == 400 and answer.json()["code"] == 300, answer.text
+        assert answer.json()["errors"] == [{"field": field, "message": "Invalid field."}]
+    assert zoom.call("GET", f"/v2/users/{user['id']}").json()["job_title"] == ""
 
 
 def test_status_deactivate_and_activate(zoom: Zoom) -> None:
@@ -173,7 +191,7 @@ def test_account_routes(zoom: Zoom) -> None:
 
 
 MARKETPLACE_SCOPES = [
-    "marketplace_app:master",
+    "marketplace:write:app:master",
     "marketplace:read:app",
     "marketplace:write:app",
     "marketplace:update:client_secret",

@@ -298,5 +298,5 @@ def test_the_assembled_list_is_the_list_response_shape(zoom: Zoom) -> None:
 
     user = zoom.emulator.state.create_user(zoom.credentials.account_id, "shape@example.com")
     assembled = json.loads(users_list_json([user], 7, 3, zoom.api))
-    assert assembled == list_response([user_resource(user, zoom.api)], 7, 3)
+    assert assembled == list_response([user_resource(user, zoom.api, listed=True)], 7, 3)
     assert json.loads(users_list_json([], 0, 1, zoom.api)) == list_response([], 0, 1)
