@@ -1,7 +1,8 @@
 """A small HTTP/1.1 keep-alive load generator for loopback benchmarks (bounded in time).
 
 ``python -m benchmarks.load --port P --path /x --seconds 3 --connections 32 [--method POST --body T]``
-prints ``{"requests": n, "errors": n, "rps": x}``, where requests and rps count successful answers.
+prints ``{"requests": n, "errors": n, "sent": n, "rps": x}``, where requests and rps count successful
+answers, errors the failed answers and closed connections, and sent every request written.
 ``{n}`` in the body template is replaced by a counter, so that each create is a new user.
 """
 
@@ -70,7 +71,7 @@ async def _run(args: argparse.Namespace) -> dict[str, float]:
     results = await asyncio.gather(*(_connection(args, deadline, counter, errors) for _ in range(args.connections)))
     elapsed = time.monotonic() - began
     total = sum(results)
-    return {"requests": total, "errors": errors[0], "rps": total / elapsed}
+    return {"requests": total, "errors": errors[0], "sent": counter[0] - args.start, "rps": total / elapsed}
 
 
 def main() -> None:
