@@ -128,8 +128,12 @@ def _provision(args: argparse.Namespace) -> int:
         remove_action=args.remove_action,
     )
     target = _target(args)
+    recorder = _recorder(args.record, target)
     # A call waits at most half the operation's timeout, leaving room for a retry within it.
-    with ZoomClient(target, timeout=args.timeout / 2) as client:
+    hook = recorder.record if recorder else None
+    with ZoomClient(target, timeout=args.timeout / 2, on_exchange=hook) as client, contextlib.ExitStack() as stack:
+        if recorder is not None:
+            stack.callback(recorder.close)
         store = SyncStore(args.state)
         records = ProvisionerRecords(Path(args.log_dir) if args.log_dir else None)
         provisioner = Provisioner(
@@ -156,6 +160,38 @@ def _provision(args: argparse.Namespace) -> int:
             print(str(line))
     print(str(summary))
     return 1 if summary.failed else 0
+
+
+def _recorder(folder: str | None, target: Target) -> Any:
+    if not folder:
+        return None
+    from harness.recording import Recorder
+
+    return Recorder(Path(folder), token_url=target.token_url, api_base_url=target.api_base_url)
+
+
+def _drift(args: argparse.Namespace) -> int:
+    from harness.drift import drift
+    from harness.recording import Recording
+
+    settings = dict(_setting(text) for text in args.set)
+    report = drift(Recording.load(Path(args.recording)), settings=settings, plan=args.plan)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(report.lines()))
+    return 0 if report.clean else 1
+
+
+def _setting(text: str) -> tuple[str, Any]:
+    name, equals, raw = text.partition("=")
+    if not equals or not name:
+        raise HarnessError(f"--set takes NAME=VALUE, not {text!r}")
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = raw
+    return name.strip(), value
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -207,6 +243,10 @@ def _run(args: argparse.Namespace) -> int:
     from harness.runner import run_features
 
     extra = [a for a in args.pytest_args if a != "--"]
+    if args.record:
+        if args.target != "zoom":
+            raise HarnessError("--record records a run against a real Zoom account: use it with --target zoom")
+        extra.append(f"--zoom-record={args.record}")
     return run_features(args.target, Path(args.report_dir), extra, seed=args.seed)
 
 
@@ -248,6 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
     provision.add_argument("--timeout", type=float, default=60.0, help="channel Timeout in seconds (default 60)")
     provision.add_argument("--log-dir", metavar="DIR", help="append provisioner.log, audit and summary files here")
     provision.add_argument("--no-verify", action="store_true", help="skip the activation check of the target")
+    provision.add_argument("--record", metavar="DIR", help="record every exchange with Zoom (redacted) for `drift`")
     _add_target_options(provision)
     provision.set_defaults(func=_provision)
 
@@ -283,8 +324,25 @@ def build_parser() -> argparse.ArgumentParser:
                      help="where Zoom is (default: the in-process emulator)")  # fmt: skip
     run.add_argument("--report-dir", default="reports", help="folder for the reports (default: reports)")
     run.add_argument("--seed", type=int, help="Faker seed of the test data (default: random, printed)")
+    run.add_argument("--record", metavar="DIR", help="with --target zoom: record every exchange (redacted) for `drift`")
     run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="-- then extra pytest arguments")
     run.set_defaults(func=_run)
+
+    drift = commands.add_parser(
+        "drift",
+        help="replay a recording against a fresh emulator and report per route what differs",
+        description="Replay the requests of a recording (`run --target zoom --record DIR`, `provision --record "
+        "DIR`) in order against a fresh emulator, and report per route the differences in status, Zoom error "
+        "code and message, headers and rate-limit values, body shape and values. Exit status 1 on drift.",
+    )
+    drift.add_argument("recording", metavar="DIR", help="the recording folder")
+    drift.add_argument("--json", action="store_true", help="print the report as JSON")
+    drift.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                       help="change an emulator setting for the replay (mocks/settings.py), e.g. "
+                            "scim_list_full_attributes=true; repeatable")  # fmt: skip
+    drift.add_argument("--plan", default="Business", choices=("Free", "Pro", "Business", "Enterprise", "Education"),
+                       help="the replay account's plan, which sets its rate limits (default Business)")  # fmt: skip
+    drift.set_defaults(func=_drift)
     return parser
 
 

@@ -49,6 +49,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="write the certification report (report.json, report.html) into DIR",
     )
     group.addoption(
+        "--zoom-record",
+        metavar="DIR",
+        help="with --zoom-target zoom: record every exchange with Zoom (redacted) into DIR, for `zoom-harness drift`",
+    )
+    group.addoption(
         "--zoom-email-domain",
         default=os.environ.get("ZOOM_TEST_EMAIL_DOMAIN"),
         help="email domain of the users a run creates on a real Zoom account (ZOOM_TEST_EMAIL_DOMAIN)",
@@ -134,9 +139,18 @@ def session_target(pytestconfig: pytest.Config) -> Iterator[SessionTarget]:
     else:
         folder = Path(os.environ.get("ZOOM_HARNESS_STATE_DIR", ".zoom-harness"))
         ledger = Ledger(folder / f"ledger-{marker}.json", marker)
+        zoom = Target.resolve()
         session = SessionTarget(
-            kind, seed, marker, email_domain=pytestconfig.option.zoom_email_domain, zoom=Target.resolve(), ledger=ledger
+            kind, seed, marker, email_domain=pytestconfig.option.zoom_email_domain, zoom=zoom, ledger=ledger
         )
+        if pytestconfig.option.zoom_record:
+            from harness.recording import Recorder
+
+            worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+            session.recorder = Recorder(
+                Path(pytestconfig.option.zoom_record), token_url=zoom.token_url, api_base_url=zoom.api_base_url,
+                name=worker,
+            )  # fmt: skip
         atexit.register(clean_up, session)  # an interrupted run still cleans up
         try:
             yield session

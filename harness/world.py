@@ -26,6 +26,7 @@ from harness.preflight import REQUIRED_SCOPES, Readiness
 from harness.provisioner.engine import ActivationRefused, Channel, Provisioner, ProvisioningOptions
 from harness.provisioner.records import ChannelSummary, ProvisionerRecords
 from harness.provisioner.store import SyncStore
+from harness.recording import Recorder
 from harness.source import SourceLocation
 from harness.target import Target
 from harness.zoom.client import ZoomClient
@@ -78,6 +79,8 @@ class SessionTarget:
     served_url: str | None = None
     zoom: Target | None = None
     ledger: Ledger | None = None
+    #: Records every exchange with Zoom for ``zoom-harness drift`` (a real account only).
+    recorder: Recorder | None = None
 
 
 class ProcessStopped(BaseException):
@@ -236,10 +239,15 @@ class World:
             retry=retry,
             clock=clock,
             sleep=sleep,
-            on_exchange=self.evidence.record,
+            on_exchange=self._on_exchange,
         )
         self._clients.append(client)
         return client
+
+    def _on_exchange(self, response: httpx.Response) -> None:
+        self.evidence.record(response)
+        if self.session.recorder is not None:
+            self.session.recorder.record(response)
 
     @property
     def zoom(self) -> ZoomClient:

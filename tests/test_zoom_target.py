@@ -14,8 +14,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from harness.drift import drift
 from harness.guard import GuardedTransport, GuardRefused, Ledger
 from harness.pytest_plugin import clean_up
+from harness.recording import Recording
 from harness.target import Target
 from harness.world import SessionTarget, TargetKind
 from mocks import ZoomEmulator
@@ -48,8 +50,10 @@ def _users(served: ServedEmulator) -> list[str]:
 def test_the_features_run_to_completion_against_a_remote_zoom(tmp_path: Path) -> None:
     with ServedEmulator() as served:
         env = _environment(served, tmp_path)
+        recording = tmp_path / "recording"
         result = subprocess.run(
-            [sys.executable, "-m", "pytest", "steps", "-q", "-rs", "-p", "no:cacheprovider"],
+            [sys.executable, "-m", "pytest", "steps", "-q", "-rs", "-p", "no:cacheprovider",
+             f"--zoom-record={recording}"],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
         )  # fmt: skip
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
@@ -59,6 +63,9 @@ def test_the_features_run_to_completion_against_a_remote_zoom(tmp_path: Path) ->
         assert _users(served) == [], "the run left users behind"
         assert not served.emulator.faults.rules()
         assert not list((tmp_path / "state").glob("ledger-*.json")), "a clean run keeps no ledger"
+    # The whole run, replayed against a fresh emulator, is what the served one answered.
+    report = drift(Recording.load(recording))
+    assert report.replayed > 200 and report.clean, "\n".join(report.lines())
 
 
 def test_without_credentials_the_zoom_target_stops_at_once() -> None:
