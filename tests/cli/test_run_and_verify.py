@@ -137,3 +137,30 @@ def test_verify_names_the_missing_scope_and_the_wrong_secret(tmp_path: Path) -> 
     files["gone"].write_text(json.dumps(unreachable))
     gone = _harness("verify", "--credentials-file", str(files["gone"]))
     assert gone.returncode == 1 and "cannot reach the token URL" in gone.stdout and "Traceback" not in gone.stderr
+
+
+def test_verify_judges_a_granular_app_by_what_its_scopes_grant(tmp_path: Path) -> None:
+    from mocks.scopes import granular_provisioning_scopes
+
+    with ServedEmulator() as served:
+        granular = served.emulator.ready_account(domain="granular.example", scope_family="granular")
+        without_scim = [s for s in granular_provisioning_scopes() if s != "scim2:admin"]
+        lacking = served.emulator.ready_account(domain="lacking.example", scopes=without_scim)
+        files = {}
+        for name, creds in (("granular", granular), ("lacking", lacking)):
+            files[name] = tmp_path / f"{name}.json"
+            files[name].write_text(json.dumps(creds.to_dict()))
+        ready = _harness("verify", "--credentials-file", str(files["granular"]))
+        assert ready.returncode == 0, ready.stdout
+        assert "  ok   scope scim2: the token holds the granular scim2:admin" in ready.stdout.splitlines()
+        write = (
+            "  ok   scope user:write:admin: the token holds the granular user:write:user:admin, "
+            "user:update:user:admin, user:update:status:admin, user:delete:user:admin"
+        )
+        assert write in ready.stdout.splitlines()
+        refused = _harness("verify", "--credentials-file", str(files["lacking"]), "--json")
+        assert refused.returncode == 1
+        failed = [c for c in json.loads(refused.stdout)["checks"] if c["ok"] is False]
+        assert [c["name"] for c in failed] == ["scope scim2", "scim"]
+        assert failed[0]["detail"] == "the token lacks the scope scim2 (granular: scim2:admin)"
+        assert failed[1]["detail"] == "the token lacks the scope scim2 (granular: scim2:admin)"
