@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from harness.directory.slapd import INSTALL_HINT, DirectoryServer, Slapd, slapd_binary
 from harness.errors import HarnessError
 from harness.guard import Ledger
 from harness.target import Target
@@ -49,6 +50,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="write the certification report (report.json, report.html) into DIR",
     )
     group.addoption(
+        "--zoom-directory",
+        choices=("memory", "ldap"),
+        default=os.environ.get("ZOOM_HARNESS_DIRECTORY", "memory"),
+        help="the source directory: memory (default) or ldap (a private slapd the scenarios write and the "
+        "provisioner reads; needs Debian's slapd)",
+    )
+    group.addoption(
         "--zoom-record",
         metavar="DIR",
         help="with --zoom-target zoom: record every exchange with Zoom (redacted) into DIR, for `zoom-harness drift`",
@@ -76,6 +84,8 @@ def pytest_configure(config: pytest.Config) -> None:
             Path(config.option.certification_report), config.option.zoom_target, config.option.faker_seed
         )
         config.pluginmanager.register(collector, "zoom-harness-report")
+    if config.option.zoom_directory == "ldap" and slapd_binary() is None:
+        pytest.exit(f"--zoom-directory ldap: slapd is not installed; {INSTALL_HINT}", returncode=2)
     if config.option.zoom_target == TargetKind.ZOOM.value:
         try:
             Target.resolve()
@@ -92,7 +102,10 @@ def pytest_configure_node(node: Any) -> None:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return f"zoom-harness: target {config.option.zoom_target}, faker seed {config.option.faker_seed}"
+    option = config.option
+    return (
+        f"zoom-harness: target {option.zoom_target}, directory {option.zoom_directory}, faker seed {option.faker_seed}"
+    )
 
 
 def pytest_bdd_apply_tag(tag: str, function: Any) -> Any:
@@ -125,7 +138,24 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, sce
 
 
 @pytest.fixture(scope="session")
-def session_target(pytestconfig: pytest.Config) -> Iterator[SessionTarget]:
+def directory_server(pytestconfig: pytest.Config) -> Iterator[DirectoryServer | None]:
+    """The session's private slapd with ``--zoom-directory ldap``, else None (in-memory)."""
+    if pytestconfig.option.zoom_directory != "ldap":
+        yield None
+        return
+    with Slapd() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def session_target(pytestconfig: pytest.Config, directory_server: DirectoryServer | None) -> Iterator[SessionTarget]:
+    session = _session_target(pytestconfig)
+    for built in session:
+        built.directory = directory_server
+        yield built
+
+
+def _session_target(pytestconfig: pytest.Config) -> Iterator[SessionTarget]:
     kind = TargetKind(pytestconfig.option.zoom_target)
     seed = pytestconfig.option.faker_seed
     marker = f"zh{secrets.token_hex(3)}"

@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import ldif
 from ldap_filter import Filter
@@ -47,6 +47,8 @@ def normalize_dn(dn: str) -> str:
 class Entry:
     dn: str
     attributes: _Attributes = field(repr=False)
+    #: The channel's Entry GUID attribute (``guidAttributeName``).
+    guid_attribute: str = "entryUUID"
 
     @functools.cached_property
     def fingerprint(self) -> str:
@@ -56,8 +58,8 @@ class Entry:
 
     @property
     def guid(self) -> str:
-        """The entry GUID: ``entryUUID`` where the directory has one, else the DN."""
-        values = self.attributes.get("entryUUID")
+        """The entry GUID (``entryUUID`` by default) where the directory has one, else the DN."""
+        values = self.attributes.get(self.guid_attribute)
         return values[0] if values else normalize_dn(self.dn)
 
     def values(self, attribute: str) -> list[str]:
@@ -77,6 +79,9 @@ class Entry:
 @dataclass
 class Directory:
     entries: dict[str, Entry]
+    #: Normalised DNs of the users in the channel's source location, when a directory server has
+    #: already evaluated it (base DN, filter or group DN); None: the source location decides here.
+    in_scope: frozenset[str] | None = None
 
     @classmethod
     def load(cls, path: str | Path) -> Directory:
@@ -105,12 +110,14 @@ class Directory:
         return cls.from_records(parsed)
 
     @classmethod
-    def from_records(cls, records: Iterable[tuple[str | None, dict[str, list[str]]]]) -> Directory:
+    def from_records(
+        cls, records: Iterable[tuple[str | None, dict[str, list[str]]]], guid_attribute: str = "entryUUID"
+    ) -> Directory:
         entries: dict[str, Entry] = {}
         for dn, attributes in records:
             if dn is None:
                 continue
-            entries[normalize_dn(dn)] = Entry(dn, _Attributes({k.lower(): list(v) for k, v in attributes.items()}))
+            entries[normalize_dn(dn)] = make_entry(dn, attributes, guid_attribute)
         return cls(entries)
 
     def __iter__(self) -> Iterator[Entry]:
@@ -118,6 +125,10 @@ class Directory:
 
     def get(self, dn: str) -> Entry | None:
         return self.entries.get(normalize_dn(dn))
+
+
+def make_entry(dn: str, attributes: dict[str, list[str]], guid_attribute: str = "entryUUID") -> Entry:
+    return Entry(dn, _Attributes({k.lower(): list(v) for k, v in attributes.items()}), guid_attribute)
 
 
 #: The last parse of each LDIF file, keyed by path, with the (path, mtime, size) it was read at.
@@ -140,6 +151,8 @@ class SourceLocation:
 
     def users(self, directory: Directory) -> list[Entry]:
         """The entries in scope, in directory order."""
+        if directory.in_scope is not None:
+            return [e for e in directory if normalize_dn(e.dn) in directory.in_scope]
         compiled: Filter = self._compiled  # type: ignore[attr-defined]
         candidates = [e for e in directory if e.under(self.base_dn) and compiled.match(e.attributes)]
         if self.group_dn is None:
@@ -157,17 +170,37 @@ class SourceLocation:
         return {normalize_dn(dn) for attribute in MEMBER_ATTRIBUTES for dn in group.values(attribute)}
 
 
+StatusAlgorithm = Literal["flag", "ad"]
+#: Active Directory's userAccountControl bit for a disabled account (ACCOUNTDISABLE).
+AD_DISABLED = 0x2
+
+
 @dataclass(frozen=True)
 class AccountStatus:
-    """PingFederate's flag algorithm: the user is disabled when the flag attribute equals the
-    comparison value (default ``nsAccountLock: true``); without the attribute, the default applies."""
+    """How PingFederate tells a disabled source user (the channel's Account Status settings).
+
+    ``flag`` (ACCOUNT_STATUS_ALGORITHM_FLAG): the status attribute compared with a value, default
+    ``nsAccountLock: true`` means disabled. [I] PingFederate's Flag Comparison Status is read as
+    "a match means disabled" (``disabled_on_match``), the reading under which its documented
+    PingDirectory example (nsaccountlock, "true", status selected) locks locked accounts.
+    ``ad`` (ACCOUNT_STATUS_ALGORITHM_AD): ``userAccountControl`` with bit 2 set means disabled.
+    Without the attribute the default status applies.
+    """
 
     attribute: str = "nsAccountLock"
     disabled_value: str = "true"
     default_enabled: bool = True
+    algorithm: StatusAlgorithm = "flag"
+    disabled_on_match: bool = True
 
     def enabled(self, entry: Entry) -> bool:
         value = entry.first(self.attribute)
         if value is None:
             return self.default_enabled
-        return value.strip().lower() != self.disabled_value.lower()
+        if self.algorithm == "ad":
+            try:
+                return not int(value.strip()) & AD_DISABLED
+            except ValueError:
+                return self.default_enabled
+        matches = value.strip().lower() == self.disabled_value.lower()
+        return not matches if self.disabled_on_match else matches

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -17,6 +18,8 @@ from typing import Any
 import httpx
 
 from harness.control import AppActivationRefused, AppUpdateRefused, BuiltApp, EmulatorControl
+from harness.directory.ldap import LdapAddress, LdapPeople, LdapSource, SourceSettings
+from harness.directory.slapd import DirectoryServer
 from harness.errors import HarnessError
 from harness.evidence import Evidence
 from harness.guard import GuardedTransport, Ledger
@@ -27,7 +30,7 @@ from harness.provisioner.engine import ActivationRefused, Channel, Provisioner, 
 from harness.provisioner.records import ChannelSummary, ProvisionerRecords
 from harness.provisioner.store import SyncStore
 from harness.recording import Recorder
-from harness.source import SourceLocation
+from harness.source import Directory, SourceLocation
 from harness.target import Target
 from harness.zoom.client import ZoomClient
 from harness.zoom.errors import TokenError
@@ -81,6 +84,8 @@ class SessionTarget:
     ledger: Ledger | None = None
     #: Records every exchange with Zoom for ``zoom-harness drift`` (a real account only).
     recorder: Recorder | None = None
+    #: The private slapd the scenarios write and the provisioner reads; None: the in-memory directory.
+    directory: DirectoryServer | None = None
 
 
 class ProcessStopped(BaseException):
@@ -152,7 +157,15 @@ class World:
         else:
             assert self.session.zoom is not None
             self.target = self.session.zoom
-        self.people = PeopleDirectory(domain=self.domain, seed=self.seed)
+        self.people: PeopleDirectory
+        if self.session.directory is not None:
+            server = self.session.directory
+            self.ldap = LdapAddress(server.url, server.bind_dn, server.password)
+            # Each scenario writes its own subtree of the session's directory.
+            root = f"ou=s{self.seed:08x},{server.suffix}"
+            self.people = LdapPeople(self.ldap, root_dn=root, domain=self.domain, seed=self.seed)
+        else:
+            self.people = PeopleDirectory(domain=self.domain, seed=self.seed)
         self.mapping = Mapping.default()
         self.options = ProvisioningOptions()
         self.location = SourceLocation()
@@ -187,6 +200,8 @@ class World:
             self._remove_created_users()
         for client in self._clients:
             client.close()
+        if isinstance(self.people, LdapPeople):
+            self.people.close()
         self.store.close()
         if self.session.kind is TargetKind.EMULATOR_HTTP and self.control is not None:
             self.control.clear_faults()
@@ -392,11 +407,18 @@ class World:
             client = self.client_for(self.channel_target or self.target, timeout=timeout / 2, probe=True)
             clock = self.now
             self._provisioner = Provisioner(
-                client, self.people.snapshot, channel=channel, options=self.options, store=self.store,
+                client, self._source(), channel=channel, options=self.options, store=self.store,
                 records=self.records, clock=clock,
             )  # fmt: skip
             self.provisioning_client = client
         return self._provisioner
+
+    def _source(self) -> Callable[[], Directory]:
+        """What the provisioner reads: the scenario's subtree of the LDAP server, or the people."""
+        if isinstance(self.people, LdapPeople):
+            settings = SourceSettings(base_dn=self.people.root_dn)
+            return LdapSource(self.ldap, settings, self.location)
+        return self.people.snapshot
 
     def activate_channel(self) -> None:
         self.activation_refusal = None
