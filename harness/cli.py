@@ -81,10 +81,13 @@ def _progress_bar(label: str) -> Any:
     return Progress(*columns, console=Console(stderr=True), transient=True)
 
 
-def _target(args: argparse.Namespace) -> Target:
+def _target(args: argparse.Namespace, configured: dict[str, str] | None = None) -> Target:
+    """The command line's target options, over a channel file's credentials, over the rest."""
+    given = {k: v for k, v in (configured or {}).items() if v and not v.startswith("<")}
     explicit = {
-        "account_id": args.account_id,
-        "client_id": args.client_id,
+        "account_id": args.account_id or given.get("account_id"),
+        "client_id": args.client_id or given.get("client_id"),
+        "client_secret": given.get("client_secret"),
         "token_url": args.token_url,
         "api_base_url": args.api_base_url,
     }
@@ -106,39 +109,84 @@ def _add_target_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--client-id", help="the app's client ID")
 
 
-def _provision(args: argparse.Namespace) -> int:
-    from harness.mapping import Mapping
-    from harness.provisioner.engine import ActivationRefused, Channel, Provisioner, ProvisioningOptions
-    from harness.provisioner.records import ProvisionerRecords
-    from harness.provisioner.store import SyncStore
-    from harness.source import DEFAULT_FILTER, Directory, SourceLocation
-    from harness.zoom.client import ZoomClient
+#: provision's channel options, which a channel file gives instead.
+_CHANNEL_FLAGS = ("mapping", "no_create", "no_update", "no_remove", "remove_action", "base_dn", "filter", "group_dn",
+                  "max_threads", "timeout")  # fmt: skip
 
+
+def _provision_channel(args: argparse.Namespace) -> Any:
+    """The channel file, or one built from the command line's options (and their defaults)."""
+    from harness.channel_file import ChannelFile
+    from harness.directory.ldap import SourceSettings
+    from harness.mapping import Mapping
+    from harness.provisioner.engine import Channel, ProvisioningOptions
+    from harness.source import DEFAULT_FILTER, SourceLocation
+
+    if args.channel:
+        given = [f"--{name.replace('_', '-')}" for name in _CHANNEL_FLAGS if getattr(args, name) not in (None, False)]
+        if given:
+            raise HarnessError(f"the channel file sets what {', '.join(given)} would: give one or the other")
+        return ChannelFile.load(args.channel)
     if args.filter and args.group_dn:
         raise HarnessError("give --filter or --group-dn, not both")
-    source = Path(args.source)
-    Directory.load(source)  # an unreadable or broken file stops here, before anything is written
     mapping = Mapping.load(args.mapping) if args.mapping else Mapping.default()
     location = SourceLocation(base_dn=args.base_dn or "", filter=args.filter or DEFAULT_FILTER, group_dn=args.group_dn)
-    channel = Channel(max_threads=args.max_threads, timeout=args.timeout, location=location, mapping=mapping)
+    timeout = 60.0 if args.timeout is None else args.timeout
+    channel = Channel(max_threads=args.max_threads or 1, timeout=timeout, location=location, mapping=mapping)
     options = ProvisioningOptions(
-        create=not args.no_create,
-        update=not args.no_update,
-        remove=not args.no_remove,
-        remove_action=args.remove_action,
-    )
-    target = _target(args)
+        create=not args.no_create, update=not args.no_update, remove=not args.no_remove,
+        remove_action=args.remove_action or "disable",
+    )  # fmt: skip
+    return ChannelFile(options, channel, SourceSettings(base_dn=args.base_dn or ""), {}, None, "zoom")
+
+
+def _provision_source(args: argparse.Namespace, configured: Any) -> Callable[[], Any]:
+    """What the cycle reads: an LDAP server (``ldap://``, or the channel file's data store) or LDIF."""
+    from harness.directory.ldap import LdapAddress, LdapSource
+    from harness.source import Directory
+
+    if args.source and not args.source.startswith(("ldap://", "ldaps://")):
+        source = Path(args.source)
+        Directory.load(source)  # an unreadable or broken file stops here, before anything is written
+        return lambda: Directory.load(source)
+    store = configured.data_store
+    if args.source:
+        bind_dn = args.bind_dn or (store.bind_dn if store else None)
+        if not bind_dn:
+            raise HarnessError("--source ldap://... needs --bind-dn (or a channel file with a dataStore)")
+        password = os.environ.get(args.bind_password_env) if args.bind_password_env else None
+        if args.bind_password_env and password is None:
+            raise HarnessError(f"--bind-password-env: the variable {args.bind_password_env} is not set")
+        if password is None:
+            password = store.password if store else ""
+        store = LdapAddress(args.source, bind_dn, password)
+    if store is None:
+        raise HarnessError("give --source (an LDIF file or ldap://HOST:PORT), or a channel file with a dataStore")
+    if not configured.source.base_dn:
+        raise HarnessError("reading an LDAP directory needs its base DN: --base-dn, or the channel file's baseDn")
+    store.connect().unbind()  # an unreachable server or a refused bind stops here
+    return LdapSource(store, configured.source, configured.channel.location)
+
+
+def _provision(args: argparse.Namespace) -> int:
+    from harness.provisioner.engine import ActivationRefused, Provisioner
+    from harness.provisioner.records import ProvisionerRecords
+    from harness.provisioner.store import SyncStore
+    from harness.zoom.client import ZoomClient
+
+    configured = _provision_channel(args)
+    source = _provision_source(args, configured)
+    channel, options = configured.channel, configured.options
+    target = _target(args, configured.credentials)
     recorder = _recorder(args.record, target)
     # A call waits at most half the operation's timeout, leaving room for a retry within it.
     hook = recorder.record if recorder else None
-    with ZoomClient(target, timeout=args.timeout / 2, on_exchange=hook) as client, contextlib.ExitStack() as stack:
+    with ZoomClient(target, timeout=channel.timeout / 2, on_exchange=hook) as client, contextlib.ExitStack() as stack:
         if recorder is not None:
             stack.callback(recorder.close)
         store = SyncStore(args.state)
         records = ProvisionerRecords(Path(args.log_dir) if args.log_dir else None)
-        provisioner = Provisioner(
-            client, lambda: Directory.load(source), channel=channel, options=options, store=store, records=records
-        )
+        provisioner = Provisioner(client, source, channel=channel, options=options, store=store, records=records)
         bar = _progress_bar("provisioning")
         if bar is not None:
             task = bar.add_task("provisioning", total=None)
@@ -160,6 +208,73 @@ def _provision(args: argparse.Namespace) -> int:
             print(str(line))
     print(str(summary))
     return 1 if summary.failed else 0
+
+
+def _directory_serve(args: argparse.Namespace) -> int:
+    import time
+
+    from harness.directory.ldap import LdapAddress, load_entries
+    from harness.directory.slapd import Slapd
+    from harness.source import Directory
+
+    seed = Directory.load(args.seed) if args.seed else None  # a broken file stops here, before slapd starts
+    slapd = Slapd(args.port)
+    try:
+        server = slapd.start()
+    except OSError as error:
+        raise HarnessError(f"cannot start slapd: {error.strerror}") from None
+    try:
+        added = load_entries(LdapAddress(server.url, server.bind_dn, server.password), seed) if seed else 0
+        print(f"LDAP directory listening on {server.url} (loopback only)")
+        print("  For PingFederate's LDAP data store (type LDAP, ldapType GENERIC):")
+        print(f"    Hostname            {server.host}:{server.port}")
+        print(f"    User DN (bind DN)   {server.bind_dn}")
+        print(f"    Password            {server.password}")
+        print("  For the channel's Source Settings and Source Location:")
+        print(f"    Base DN             {server.suffix}")
+        print(f"    User object class   {server.user_object_class}")
+        print(f"    Group object class  {server.group_object_class}")
+        print("    Entry GUID          entryUUID (not binary); timestamp attribute modifyTimestamp")
+        print("    Account status      nsAccountLock (flag, disabled when true) or userAccountControl (AD)")
+        if seed is not None:
+            print(f"  Loaded {added} entries from {args.seed}")
+        print("  (Ctrl+C stops the server and removes its files)", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            while slapd.process is not None and slapd.process.poll() is None:
+                time.sleep(0.5)
+    finally:
+        slapd.stop()
+    return 0
+
+
+def _channel_init(args: argparse.Namespace) -> int:
+    import yaml
+
+    from harness.channel_file import channel_document
+    from harness.mapping import Mapping
+
+    mapping = Mapping.load(args.mapping) if args.mapping else Mapping.default()
+    document = channel_document(mapping, base_dn=args.base_dn)
+    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}")
+    else:
+        print(text, end="")
+    return 0
+
+
+def _channel_check(args: argparse.Namespace) -> int:
+    from harness.channel_file import ChannelFile
+
+    configured = ChannelFile.load(args.file)
+    channel, options = configured.channel, configured.options
+    where = channel.location.group_dn or channel.location.filter
+    state = "active" if channel.active else "inactive"
+    print(f"{args.file}: channel {channel.name!r} ({state}), {len(channel.mapping.fields)} mapped fields, "
+          f"source {configured.source.base_dn} {where}, change detection "
+          f"{configured.source.changed_users_algorithm}, remove action {options.remove_action}")  # fmt: skip
+    return 0
 
 
 def _recorder(folder: str | None, target: Target) -> Any:
@@ -270,7 +385,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=_serve)
 
     provision = commands.add_parser("provision", help="run one provisioning cycle of the reference provisioner")
-    provision.add_argument("--source", required=True, metavar="FILE.ldif", help="the source directory as LDIF")
+    provision.add_argument("--source", metavar="FILE.ldif|ldap://HOST:PORT",
+                           help="the source directory: an LDIF file, or an LDAP server (default: the channel "
+                                "file's dataStore)")  # fmt: skip
+    provision.add_argument("--bind-dn", help="with an LDAP source: the DN to bind as")
+    provision.add_argument("--bind-password-env", metavar="VAR", help="with an LDAP source: the variable holding "
+                           "the bind password (never given on the command line)")  # fmt: skip
+    provision.add_argument("--channel", metavar="FILE", help="a channel file in PingFederate's outboundProvision "
+                           "shape (see `zoom-harness channel init`), instead of the channel options below")  # fmt: skip
     provision.add_argument(
         "--state", default=".zoom-harness/state.sqlite", help="the SQLite sync state (kept between runs)"
     )
@@ -279,13 +401,13 @@ def build_parser() -> argparse.ArgumentParser:
     provision.add_argument("--no-update", action="store_true", help="clear User Update")
     provision.add_argument("--no-remove", action="store_true", help="clear User Disable/Delete")
     provision.add_argument(
-        "--remove-action", choices=("disable", "delete"), default="disable", help="Remove User Action"
+        "--remove-action", choices=("disable", "delete"), help="Remove User Action (default disable)"
     )
     provision.add_argument("--base-dn", help="Source Location base DN")
     provision.add_argument("--filter", help="Source Location LDAP filter (default (objectClass=inetOrgPerson))")
     provision.add_argument("--group-dn", help="Source Location group DN (instead of a filter)")
-    provision.add_argument("--max-threads", type=int, default=1, help="channel Max Threads (default 1)")
-    provision.add_argument("--timeout", type=float, default=60.0, help="channel Timeout in seconds (default 60)")
+    provision.add_argument("--max-threads", type=int, help="channel Max Threads (default 1)")
+    provision.add_argument("--timeout", type=float, help="channel Timeout in seconds (default 60)")
     provision.add_argument("--log-dir", metavar="DIR", help="append provisioner.log, audit and summary files here")
     provision.add_argument("--no-verify", action="store_true", help="skip the activation check of the target")
     provision.add_argument("--record", metavar="DIR", help="record every exchange with Zoom (redacted) for `drift`")
@@ -327,6 +449,26 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--record", metavar="DIR", help="with --target zoom: record every exchange (redacted) for `drift`")
     run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="-- then extra pytest arguments")
     run.set_defaults(func=_run)
+
+    directory = commands.add_parser("directory", help="a private LDAP directory (Debian's slapd) for the provisioner")
+    directory_commands = directory.add_subparsers(dest="directory_command", metavar="COMMAND", required=True)
+    directory_serve = directory_commands.add_parser(
+        "serve", help="run a private slapd on loopback and print what PingFederate's LDAP data store needs"
+    )
+    directory_serve.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
+    directory_serve.add_argument("--seed", metavar="FILE.ldif", help="entries to load first (LDIF)")
+    directory_serve.set_defaults(func=_directory_serve)
+
+    channel = commands.add_parser("channel", help="channel files in PingFederate's outboundProvision shape")
+    channel_commands = channel.add_subparsers(dest="channel_command", metavar="COMMAND", required=True)
+    channel_init = channel_commands.add_parser("init", help="print a channel file with the documented defaults")
+    channel_init.add_argument("--mapping", metavar="FILE", help="the harness's mapping file (shorthand) to convert")
+    channel_init.add_argument("--base-dn", default="dc=example,dc=com", help="the channel's base DN")
+    channel_init.add_argument("--output", metavar="FILE", help="write the file here instead of printing it")
+    channel_init.set_defaults(func=_channel_init)
+    channel_check = channel_commands.add_parser("check", help="check a channel file as PingFederate would")
+    channel_check.add_argument("file", metavar="FILE")
+    channel_check.set_defaults(func=_channel_check)
 
     drift = commands.add_parser(
         "drift",
