@@ -47,14 +47,19 @@ class LdapAddress:
     def connect(self) -> Any:
         """A bound ldap3 connection; an unreachable server or a refused bind is one clear line."""
         from ldap3 import NONE, Connection, Server
-        from ldap3.core.exceptions import LDAPBindError, LDAPException, LDAPSocketOpenError
+        from ldap3.core.exceptions import (
+            LDAPBindError,
+            LDAPException,
+            LDAPInvalidCredentialsResult,
+            LDAPSocketOpenError,
+        )
 
         try:
             # No schema download: attribute names are the channel's, checked by the server.
             server = Server(self.url, connect_timeout=5, get_info=NONE)
             return Connection(server, self.bind_dn, self.password, auto_bind=True, receive_timeout=30,
                               raise_exceptions=True, check_names=False)  # fmt: skip
-        except LDAPBindError:
+        except (LDAPBindError, LDAPInvalidCredentialsResult):
             raise HarnessError(f"the directory at {self.url} refused the bind as {self.bind_dn}") from None
         except LDAPSocketOpenError:
             raise HarnessError(f"cannot reach the directory at {self.url}") from None

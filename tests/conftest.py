@@ -1,0 +1,22 @@
+"""Fixtures shared by the test folders: the private LDAP directory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from harness.directory.slapd import INSTALL_HINT, REQUIRE_VARIABLE, DirectoryServer, Slapd, slapd_binary, slapd_required
+
+
+@pytest.fixture(scope="session")
+def slapd() -> Iterator[DirectoryServer]:
+    """A private slapd for the session. Where slapd is required (CI sets ZOOM_HARNESS_REQUIRE_SLAPD),
+    a missing slapd fails the test; elsewhere it is skipped with the way to install it."""
+    if slapd_binary() is None:
+        message = f"slapd is not installed ({INSTALL_HINT})"
+        if slapd_required():
+            pytest.fail(f"{message}, and {REQUIRE_VARIABLE} says it is required")
+        pytest.skip(message)
+    with Slapd() as server:
+        yield server
