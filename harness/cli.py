@@ -362,7 +362,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.target != "zoom":
             raise HarnessError("--record records a run against a real Zoom account: use it with --target zoom")
         extra.append(f"--zoom-record={args.record}")
-    return run_features(args.target, Path(args.report_dir), extra, seed=args.seed)
+    return run_features(args.target, Path(args.report_dir), extra, seed=args.seed, directory=args.directory)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -445,6 +445,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--target", choices=("emulator", "emulator-http", "zoom"), default="emulator",
                      help="where Zoom is (default: the in-process emulator)")  # fmt: skip
     run.add_argument("--report-dir", default="reports", help="folder for the reports (default: reports)")
+    run.add_argument("--directory", choices=("memory", "ldap"), default="memory",
+                     help="the source directory: in-memory (default) or a private OpenLDAP slapd")  # fmt: skip
     run.add_argument("--seed", type=int, help="Faker seed of the test data (default: random, printed)")
     run.add_argument("--record", metavar="DIR", help="with --target zoom: record every exchange (redacted) for `drift`")
     run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="-- then extra pytest arguments")

@@ -81,7 +81,10 @@ def pytest_configure(config: pytest.Config) -> None:
         from harness.report import ReportCollector
 
         collector = ReportCollector(
-            Path(config.option.certification_report), config.option.zoom_target, config.option.faker_seed
+            Path(config.option.certification_report),
+            config.option.zoom_target,
+            config.option.faker_seed,
+            config.option.zoom_directory,
         )
         config.pluginmanager.register(collector, "zoom-harness-report")
     if config.option.zoom_directory == "ldap" and slapd_binary() is None:

@@ -4,7 +4,7 @@ and as a self-contained ``report.html``.
 
 ``report.json``::
 
-    {"header": {"target", "harness_version", "date", "faker_seed", "totals": {...}},
+    {"header": {"target", "directory", "harness_version", "date", "faker_seed", "totals": {...}},
      "summary": {"requirements": {"passed", "failed", "skipped", "uncovered"},
                  "scenarios": {"passed", "failed", "skipped"},
                  "pages": [{"page", "passed", "failed", "skipped", "uncovered"}]},
@@ -67,10 +67,11 @@ def scenario_identity(item: pytest.Item) -> dict[str, Any]:
 class ReportCollector:
     """A pytest plugin: gathers scenario results (from xdist workers too) and writes the report."""
 
-    def __init__(self, folder: Path, target: str, seed: int | None) -> None:
+    def __init__(self, folder: Path, target: str, seed: int | None, directory: str = "memory") -> None:
         self.folder = folder
         self.target = target
         self.seed = seed
+        self.directory = directory
         self.results: dict[str, ScenarioResult] = {}
 
     @pytest.hookimpl(hookwrapper=True)
@@ -103,7 +104,7 @@ class ReportCollector:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if hasattr(session.config, "workerinput"):
             return  # the controller writes the report
-        document = build_report(list(self.results.values()), self.target, self.seed)
+        document = build_report(list(self.results.values()), self.target, self.seed, self.directory)
         write_report(document, self.folder)
         self.document = document
 
@@ -127,7 +128,9 @@ def requirement_status(scenarios: list[ScenarioResult]) -> str:
     return "skipped"
 
 
-def build_report(results: list[ScenarioResult], target: str, seed: int | None) -> dict[str, Any]:
+def build_report(
+    results: list[ScenarioResult], target: str, seed: int | None, directory: str = "memory"
+) -> dict[str, Any]:
     requirements: list[dict[str, Any]] = []
     pages: dict[str, Counter[str]] = {}
     for requirement in catalogue():
@@ -153,6 +156,8 @@ def build_report(results: list[ScenarioResult], target: str, seed: int | None) -
     }
     header = {
         "target": target,
+        #: Where the provisioner read its users: "memory" (in-process) or "ldap" (a slapd server).
+        "directory": directory,
         "harness_version": __version__,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "faker_seed": seed,
@@ -262,6 +267,7 @@ def render_html(document: dict[str, Any]) -> str:
     req_totals = summary["requirements"]
     facts = {
         "Target": header["target"],
+        "Directory": {"ldap": "LDAP (OpenLDAP slapd)", "memory": "in-memory"}.get(header.get("directory", ""), "?"),
         "Harness": header["harness_version"],
         "Date": header["date"],
         "Faker seed": header["faker_seed"],

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from harness.directory.slapd import INSTALL_HINT, slapd_binary
 from harness.errors import HarnessError
 from harness.report import STATUSES, gaps
 from harness.target import Target
@@ -63,9 +64,16 @@ def check_target(target: str) -> None:
 
 
 def run_features(
-    target: str, report_dir: Path, extra: Sequence[str] = (), seed: int | None = None, console: Console | None = None
+    target: str,
+    report_dir: Path,
+    extra: Sequence[str] = (),
+    seed: int | None = None,
+    console: Console | None = None,
+    directory: str = "memory",
 ) -> int:
     console = console or Console(stderr=True)
+    if directory == "ldap" and slapd_binary() is None:
+        raise HarnessError(f"--directory ldap: slapd is not installed; {INSTALL_HINT}")
     steps = PROJECT / "steps"
     if not (steps.is_dir() and (PROJECT / "features").is_dir()):
         raise HarnessError(f"`run` needs the project checkout (features/ and steps/ under {PROJECT})")
@@ -80,6 +88,7 @@ def run_features(
         str(steps),
         f"--rootdir={PROJECT}",
         f"--zoom-target={target}",
+        f"--zoom-directory={directory}",
         f"--certification-report={report_dir}",
         f"--junitxml={report_dir / 'junit.xml'}",
         f"--cucumberjson={report_dir / 'cucumber.json'}",
@@ -100,6 +109,9 @@ def run_features(
         raise HarnessError(f"the features did not run (pytest exit status {int(code)}); see the output above")
     document: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
     _print_summary(console, document, report_dir)
+    if directory == "memory":
+        hint = "Then --directory ldap reads a real LDAP server." if slapd_binary() else f"For one: {INSTALL_HINT}."
+        console.print(f"Directory: in-memory. {hint}", soft_wrap=True, highlight=False)
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         return int(code)
     uncovered = document["summary"]["requirements"]["uncovered"]
