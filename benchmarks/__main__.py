@@ -39,6 +39,7 @@ def main() -> int:
         ("4 provisioning", lambda: figures.provisioning(2_000 if quick else 10_000)),
         ("5 pacing", lambda: figures.pacing(1_000 if quick else 10_000)),
         ("6 suite time", figures.suite_time),
+        ("7 directory", lambda: figures.directory(2_000 if quick else 10_000)),
     ]  # fmt: skip
     results = []
     for title, run in plan:

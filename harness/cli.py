@@ -165,7 +165,8 @@ def _provision_source(args: argparse.Namespace, configured: Any) -> Callable[[],
     if not configured.source.base_dn:
         raise HarnessError("reading an LDAP directory needs its base DN: --base-dn, or the channel file's baseDn")
     store.connect().unbind()  # an unreachable server or a refused bind stops here
-    return LdapSource(store, configured.source, configured.channel.location)
+    channel = configured.channel
+    return LdapSource(store, configured.source, channel.location, channel.source_attributes())
 
 
 def _provision(args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ DEFAULT_FILTER = "(objectClass=inetOrgPerson)"
 MEMBER_ATTRIBUTES = ("member", "uniquemember")
 
 
-class _Attributes(dict[str, list[str]]):
+class Attributes(dict[str, list[str]]):
     """LDAP attribute names are case-insensitive; keys are stored lower-case."""
 
     def __getitem__(self, key: str) -> list[str]:
@@ -46,7 +46,7 @@ def normalize_dn(dn: str) -> str:
 @dataclass(frozen=True)
 class Entry:
     dn: str
-    attributes: _Attributes = field(repr=False)
+    attributes: Attributes = field(repr=False)
     #: The channel's Entry GUID attribute (``guidAttributeName``).
     guid_attribute: str = "entryUUID"
 
@@ -128,7 +128,7 @@ class Directory:
 
 
 def make_entry(dn: str, attributes: dict[str, list[str]], guid_attribute: str = "entryUUID") -> Entry:
-    return Entry(dn, _Attributes({k.lower(): list(v) for k, v in attributes.items()}), guid_attribute)
+    return Entry(dn, Attributes({k.lower(): list(v) for k, v in attributes.items()}), guid_attribute)
 
 
 #: The last parse of each LDIF file, keyed by path, with the (path, mtime, size) it was read at.

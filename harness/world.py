@@ -407,17 +407,17 @@ class World:
             client = self.client_for(self.channel_target or self.target, timeout=timeout / 2, probe=True)
             clock = self.now
             self._provisioner = Provisioner(
-                client, self._source(), channel=channel, options=self.options, store=self.store,
+                client, self._source(channel), channel=channel, options=self.options, store=self.store,
                 records=self.records, clock=clock,
             )  # fmt: skip
             self.provisioning_client = client
         return self._provisioner
 
-    def _source(self) -> Callable[[], Directory]:
+    def _source(self, channel: Channel) -> Callable[[], Directory]:
         """What the provisioner reads: the scenario's subtree of the LDAP server, or the people."""
         if isinstance(self.people, LdapPeople):
             settings = SourceSettings(base_dn=self.people.root_dn)
-            return LdapSource(self.ldap, settings, self.location)
+            return LdapSource(self.ldap, settings, self.location, channel.source_attributes())
         return self.people.snapshot
 
     def activate_channel(self) -> None:

@@ -21,18 +21,20 @@ filter) or from the group's member attribute (the group DN, nested groups expand
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from harness.errors import HarnessError
 from harness.people import PERSON_CLASSES, PeopleDirectory, Person
-from harness.source import Directory, Entry, SourceLocation, make_entry, normalize_dn
+from harness.source import Attributes, Directory, Entry, SourceLocation, normalize_dn
 
 ChangeAlgorithm = Literal["TIMESTAMP", "TIMESTAMP_NO_NEGATION"]
 CHANGE_ALGORITHMS: tuple[ChangeAlgorithm, ...] = ("TIMESTAMP", "TIMESTAMP_NO_NEGATION")
 PAGE_SIZE = 1000
+#: Up to this many entries outside the filter are looked up by GUID; more, and every GUID is listed.
+LOOKUP_LIMIT = 500
 _GENERALIZED = "%Y%m%d%H%M%SZ"
 
 
@@ -94,20 +96,31 @@ class CycleRead:
     full: bool
     #: Entries read with their attributes (every entry on a full read, the changed ones after).
     entries_read: int
-    #: GUIDs listed to find deletions (none on a full read).
+    #: GUIDs listed or looked up to find deletions (none on a full read; with a filter, only the
+    #: known entries it did not find).
     guids_listed: int
     deleted: int
 
 
 class LdapSource:
-    """A provisioning cycle's view of the directory (see the module's docstring)."""
+    """A provisioning cycle's view of the directory (see the module's docstring).
 
-    def __init__(self, address: LdapAddress, settings: SourceSettings, location: SourceLocation) -> None:
+    ``attributes`` are the user attributes the channel uses (its mapping and account status), as
+    PingFederate reads them; None reads every user attribute."""
+
+    def __init__(
+        self,
+        address: LdapAddress,
+        settings: SourceSettings,
+        location: SourceLocation,
+        attributes: Iterable[str] | None = None,
+    ) -> None:
         self.address = address
         self.settings = settings
         self.location = location
-        #: GUID -> (entry, its timestamp), as of the last cycle.
-        self._mirror: dict[str, tuple[Entry, str]] = {}
+        self.attributes = sorted(set(attributes)) if attributes is not None else ["*"]
+        #: GUID -> (entry, its timestamp, whether it is a group), as of the last cycle.
+        self._mirror: dict[str, tuple[Entry, str, bool]] = {}
         self._last_check: str | None = None
         self.reads: list[CycleRead] = []
 
@@ -118,61 +131,110 @@ class LdapSource:
 
     def __call__(self) -> Directory:
         settings = self.settings
-        classes = f"(|(objectClass={settings.user_object_class})(objectClass={settings.group_object_class}))"
-        attributes = ["*", settings.guid_attribute, settings.timestamp_attribute]
+        users, groups = f"(objectClass={settings.user_object_class})", f"(objectClass={settings.group_object_class})"
         with self._connection() as connection:
             now = _server_time(connection)
-            if self._last_check is None:
-                found = list(self._search(connection, settings.base_dn, classes, attributes))
-                self._mirror = {entry.guid: (entry, stamp) for entry, stamp in found}
-                read = CycleRead(True, len(found), 0, 0)
-            else:
+            full = self._last_check is None
+            since = ""
+            if self._last_check is not None:
                 since = self._last_check
                 if settings.changed_users_algorithm == "TIMESTAMP_NO_NEGATION":
                     since = _after(since)
-                changed = f"(&{classes}({settings.timestamp_attribute}>={since}))"
-                found = list(self._search(connection, settings.base_dn, changed, attributes))
-                for entry, stamp in found:
-                    self._mirror[entry.guid] = (entry, stamp)
-                present = {g for g in self._guids(connection, settings.base_dn, classes)}
-                gone = [guid for guid in self._mirror if guid not in present]
-                for guid in gone:
-                    del self._mirror[guid]
-                read = CycleRead(False, len(found), len(present), len(gone))
+                since = f"({settings.timestamp_attribute}>={since})"
+            member = [settings.group_member_attribute]
+            filtered = self.location.group_dn is None
+            scoped: dict[str, str] | None = None
+            if full and filtered:
+                # A full read asks for the users in and out of the filter apart: the scope comes
+                # with the entries, without listing them a second time.
+                inside = list(self._search(connection, f"(&{users}{self.location.filter})", self.attributes))
+                base = self.location.base_dn or settings.base_dn
+                scoped = {e.guid: e.dn for e, _ in inside if e.under(base)}
+                outside = self._search(connection, f"(&{users}(!{self.location.filter}))", self.attributes)
+                found = [(e, stamp, False) for e, stamp in (*inside, *outside)]
+            else:
+                found = [
+                    (e, stamp, False) for e, stamp in self._search(connection, f"(&{users}{since})", self.attributes)
+                ]
+            found += [(e, stamp, True) for e, stamp in self._search(connection, f"(&{groups}{since})", member)]
+            if full:
+                self._mirror.clear()
+            for entry, stamp, group in found:
+                self._mirror[entry.guid] = (entry, stamp, group)
+            if filtered and scoped is None:
+                scoped = self._filtered(connection)
+            listed = gone = 0
+            if not full:
+                listed, gone = self._forget_deleted(connection, scoped, f"(|{users}{groups})")
+            if scoped is None:
+                in_scope = self._group_members()
+            else:
+                in_scope = frozenset(normalize_dn(dn) for dn in scoped.values())
             # The last check is on the directory's clock: its own time when it tells it, else the
             # newest timestamp it wrote.
-            stamps = [s for s in (now, self._last_check, *(stamp for _, stamp in found)) if s]
+            stamps = [s for s in (now, self._last_check, *(stamp for _, stamp, _ in found)) if s]
             self._last_check = now or (max(stamps) if stamps else datetime.now(UTC).strftime(_GENERALIZED))
-            in_scope = self._scope(connection)
-        self.reads.append(read)
-        entries = {normalize_dn(entry.dn): entry for entry, _ in self._mirror.values()}
+        self.reads.append(CycleRead(full, len(found), listed, gone))
+        entries = {normalize_dn(entry.dn): entry for entry, _, _ in self._mirror.values()}
         return Directory(entries, in_scope)
+
+    def _forget_deleted(self, connection: Any, scoped: dict[str, str] | None, everything: str) -> tuple[int, int]:
+        """Drop the entries the directory no longer holds; returns (GUIDs listed, entries dropped).
+
+        With a filter, what the filter found is there; only the others are looked up by GUID
+        (a few, usually). With a group DN, or when many are out of scope, every GUID is listed."""
+        unsure = [g for g in self._mirror if scoped is None or g not in scoped]
+        if scoped is not None and len(unsure) <= LOOKUP_LIMIT:
+            present = set(scoped) | set(self._existing(connection, unsure))
+            listed = len(unsure)
+        else:
+            present = set(self._guids(connection, everything))
+            listed = len(present)
+        gone = [guid for guid in self._mirror if guid not in present]
+        for guid in gone:
+            del self._mirror[guid]
+        return listed, len(gone)
 
     # -- the source location ---------------------------------------------------------------
 
-    def _scope(self, connection: Any) -> frozenset[str]:
+    def _filtered(self, connection: Any) -> dict[str, str]:
+        """GUID -> DN of the users the server finds with the channel's filter under its base DN.
+
+        Only DNs are asked for (the cheapest listing); the entries read so far give their GUIDs,
+        and a DN not seen yet is an entry renamed or added since, which the changed search reads."""
+        settings = self.settings
+        base = self.location.base_dn or settings.base_dn
+        users = f"(&(objectClass={settings.user_object_class}){self.location.filter})"
+        guids = {normalize_dn(entry.dn): guid for guid, (entry, _, _) in self._mirror.items()}
+        found = {}
+        for entry in self._paged(connection, base, users, ["1.1"]):
+            if entry.get("type") == "searchResEntry":
+                dn = normalize_dn(entry["dn"])
+                found[guids.get(dn, dn)] = entry["dn"]
+        return found
+
+    def _group_members(self) -> frozenset[str]:
+        """The users the channel's group lists, through nested groups when nested search is on."""
         location, settings = self.location, self.settings
         base = location.base_dn or settings.base_dn
-        if location.group_dn is None:
-            users = f"(&(objectClass={settings.user_object_class}){location.filter})"
-            return frozenset(normalize_dn(dn) for dn in self._dns(connection, base, users))
-        by_dn = {normalize_dn(entry.dn): entry for entry, _ in self._mirror.values()}
+        assert location.group_dn is not None
+        by_dn = {normalize_dn(entry.dn): (entry, group) for entry, _, group in self._mirror.values()}
         members: set[str] = set()
         pending, seen = [normalize_dn(location.group_dn)], set()
         while pending:
-            group = by_dn.get(pending.pop())
-            if group is None or normalize_dn(group.dn) in seen:
+            dn = pending.pop()
+            group, is_group = by_dn.get(dn, (None, False))
+            if group is None or not is_group or dn in seen:
                 continue
-            seen.add(normalize_dn(group.dn))
+            seen.add(dn)
             for member in map(normalize_dn, group.values(settings.group_member_attribute)):
-                entry = by_dn.get(member)
+                entry, member_is_group = by_dn.get(member, (None, False))
                 if entry is None:
                     continue
-                classes = {c.lower() for c in entry.values("objectClass")}
-                if settings.group_object_class.lower() in classes:
+                if member_is_group:
                     if settings.nested_search:
                         pending.append(member)
-                elif settings.user_object_class.lower() in classes and entry.under(base):
+                elif entry.under(base):
                     members.add(member)
         return frozenset(members)
 
@@ -200,28 +262,32 @@ class LdapSource:
         except LDAPException as error:
             raise HarnessError(f"searching the directory at {self.address.url} failed: {error}") from None
 
-    def _search(
-        self, connection: Any, base: str, ldap_filter: str, attributes: list[str]
-    ) -> Iterator[tuple[Entry, str]]:
+    def _search(self, connection: Any, ldap_filter: str, attributes: list[str]) -> Iterator[tuple[Entry, str]]:
         stamp_name = self.settings.timestamp_attribute.lower()
-        for found in self._paged(connection, base, ldap_filter, attributes):
+        guid = self.settings.guid_attribute
+        wanted = [*attributes, guid, self.settings.timestamp_attribute]
+        for found in self._paged(connection, self.settings.base_dn, ldap_filter, wanted):
             if found.get("type") != "searchResEntry":
                 continue
-            values = {k: [_text(v) for v in vs] for k, vs in found["raw_attributes"].items()}
-            stamp = next((v[0] for k, v in values.items() if k.lower() == stamp_name and v), "")
-            values = {k: v for k, v in values.items() if k.lower() != stamp_name}
-            yield make_entry(found["dn"], values, self.settings.guid_attribute), _generalized(stamp)
+            # ldap3 has decoded the values already (bytes where they are not UTF-8).
+            values = Attributes({k.lower(): [_text(v) for v in vs] for k, vs in found["attributes"].items() if vs})
+            stamp = values.pop(stamp_name, [""])[0]
+            yield Entry(found["dn"], values, guid), _generalized(stamp)
 
-    def _guids(self, connection: Any, base: str, ldap_filter: str) -> Iterator[str]:
+    def _guids(self, connection: Any, ldap_filter: str) -> Iterator[str]:
         guid = self.settings.guid_attribute
-        for found in self._paged(connection, base, ldap_filter, [guid]):
+        for found in self._paged(connection, self.settings.base_dn, ldap_filter, [guid]):
             values = found.get("raw_attributes", {}).get(guid) if found.get("type") == "searchResEntry" else None
             yield _text(values[0]) if values else normalize_dn(found.get("dn", ""))
 
-    def _dns(self, connection: Any, base: str, ldap_filter: str) -> Iterator[str]:
-        for found in self._paged(connection, base, ldap_filter, ["1.1"]):
-            if found.get("type") == "searchResEntry":
-                yield found["dn"]
+    def _existing(self, connection: Any, guids: list[str]) -> Iterator[str]:
+        """Which of these GUIDs the directory still holds, asked a hundred at a time."""
+        from ldap3.utils.conv import escape_filter_chars
+
+        guid = self.settings.guid_attribute
+        for start in range(0, len(guids), 100):
+            either = "".join(f"({guid}={escape_filter_chars(g)})" for g in guids[start : start + 100])
+            yield from self._guids(connection, f"(|{either})")
 
 
 def _server_time(connection: Any) -> str:

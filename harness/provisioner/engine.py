@@ -60,6 +60,10 @@ class Channel:
     status: AccountStatus = field(default_factory=AccountStatus)
     mapping: Mapping = field(default_factory=Mapping.default)
 
+    def source_attributes(self) -> set[str]:
+        """The user attributes the channel reads: its mapping's and the account status."""
+        return {a for f in self.mapping.fields.values() for a in f.attributes} | {self.status.attribute}
+
     def __post_init__(self) -> None:
         if self.max_threads < 1:
             raise HarnessError("max threads must be at least 1")
