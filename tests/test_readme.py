@@ -33,7 +33,15 @@ def test_every_documented_command_and_option_exists() -> None:
     commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     for command, rest in re.findall(r"zoom-harness ([a-z]+)([^\n`#]*)", README):
         assert command in commands, command
-        known = {o for action in commands[command]._actions for o in action.option_strings}
+        parser = commands[command]
+        if parser._subparsers is not None:  # a group of commands: `directory serve`, `channel init`
+            sub, _, rest = rest.strip().partition(" ")
+            if not sub:
+                continue  # the group named alone, as in a heading
+            subcommands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+            assert sub in subcommands, f"zoom-harness {command} {sub}"
+            parser = subcommands[sub]
+        known = {o for action in parser._actions for o in action.option_strings}
         ours = rest.split(" -- ")[0]  # after a lone --, arguments go to pytest
         for option in re.findall(r"(?<![\w-])--[a-z][\w-]*", ours):
             assert option in known, f"zoom-harness {command} {option}"
