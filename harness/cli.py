@@ -359,6 +359,11 @@ def _run(args: argparse.Namespace) -> int:
     from harness.runner import run_features
 
     extra = [a for a in args.pytest_args if a != "--"]
+    if args.channel:
+        from harness.channel_file import ChannelFile
+
+        ChannelFile.load(args.channel)  # a file PingFederate would refuse stops here, in one line
+        extra.append(f"--zoom-channel={Path(args.channel).resolve()}")
     if args.record:
         if args.target != "zoom":
             raise HarnessError("--record records a run against a real Zoom account: use it with --target zoom")
@@ -449,6 +454,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--directory", choices=("memory", "ldap"), default="memory",
                      help="the source directory: in-memory (default) or a private OpenLDAP slapd")  # fmt: skip
     run.add_argument("--seed", type=int, help="Faker seed of the test data (default: random, printed)")
+    run.add_argument("--channel", metavar="FILE", help="a channel file every scenario starts from "
+                     "(PingFederate's outboundProvision shape; default: the documented defaults)")  # fmt: skip
     run.add_argument("--record", metavar="DIR", help="with --target zoom: record every exchange (redacted) for `drift`")
     run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="-- then extra pytest arguments")
     run.set_defaults(func=_run)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from harness.channel_file import ChannelFile
 from harness.directory.slapd import INSTALL_HINT, DirectoryServer, Slapd, slapd_binary
 from harness.errors import HarnessError
 from harness.guard import Ledger
@@ -57,6 +58,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "provisioner reads; needs Debian's slapd)",
     )
     group.addoption(
+        "--zoom-channel",
+        metavar="FILE",
+        help="a channel file (PingFederate's outboundProvision shape): every scenario starts from it",
+    )
+    group.addoption(
         "--zoom-record",
         metavar="DIR",
         help="with --zoom-target zoom: record every exchange with Zoom (redacted) into DIR, for `zoom-harness drift`",
@@ -87,6 +93,11 @@ def pytest_configure(config: pytest.Config) -> None:
             config.option.zoom_directory,
         )
         config.pluginmanager.register(collector, "zoom-harness-report")
+    if config.option.zoom_channel:
+        try:
+            ChannelFile.load(config.option.zoom_channel)
+        except HarnessError as error:
+            pytest.exit(f"--zoom-channel: {error}", returncode=2)
     if config.option.zoom_directory == "ldap" and slapd_binary() is None:
         pytest.exit(f"--zoom-directory ldap: slapd is not installed; {INSTALL_HINT}", returncode=2)
     if config.option.zoom_target == TargetKind.ZOOM.value:
@@ -152,9 +163,10 @@ def directory_server(pytestconfig: pytest.Config) -> Iterator[DirectoryServer | 
 
 @pytest.fixture(scope="session")
 def session_target(pytestconfig: pytest.Config, directory_server: DirectoryServer | None) -> Iterator[SessionTarget]:
-    session = _session_target(pytestconfig)
-    for built in session:
+    channel = ChannelFile.load(pytestconfig.option.zoom_channel) if pytestconfig.option.zoom_channel else None
+    for built in _session_target(pytestconfig):
         built.directory = directory_server
+        built.channel_file = channel
         yield built
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from harness.channel_file import ChannelFile
 from harness.control import AppActivationRefused, AppUpdateRefused, BuiltApp, EmulatorControl
 from harness.directory.ldap import LdapAddress, LdapPeople, LdapSource, SourceSettings
 from harness.directory.slapd import DirectoryServer
@@ -86,6 +87,8 @@ class SessionTarget:
     recorder: Recorder | None = None
     #: The private slapd the scenarios write and the provisioner reads; None: the in-memory directory.
     directory: DirectoryServer | None = None
+    #: Every scenario's starting channel (``--zoom-channel``); None: the documented defaults.
+    channel_file: ChannelFile | None = None
 
 
 class ProcessStopped(BaseException):
@@ -170,6 +173,9 @@ class World:
         self.options = ProvisioningOptions()
         self.location = SourceLocation()
         self.channel_settings: dict[str, Any] = {}
+        self.source_settings: dict[str, Any] = {}
+        if self.session.channel_file is not None:
+            self._start_from(self.session.channel_file)
         self.store = SyncStore()
         self.records = ProvisionerRecords()
         self.channel_target: Target | None = None
@@ -413,10 +419,24 @@ class World:
             self.provisioning_client = client
         return self._provisioner
 
+    def _start_from(self, configured: ChannelFile) -> None:
+        """The channel file is every scenario's starting channel; its steps change it from there.
+        Its base DN and group DN name another directory: each scenario keeps its own subtree."""
+        channel = configured.channel
+        self.mapping, self.options = channel.mapping, configured.options
+        self.channel_settings = {"max_threads": channel.max_threads, "timeout": channel.timeout,
+                                 "status": channel.status}  # fmt: skip
+        if channel.location.group_dn is None:
+            self.location = SourceLocation(filter=channel.location.filter)
+        source = configured.source
+        self.source_settings = {name: getattr(source, name) for name in (
+            "guid_attribute", "user_object_class", "group_object_class", "group_member_attribute",
+            "changed_users_algorithm", "timestamp_attribute", "nested_search")}  # fmt: skip
+
     def _source(self, channel: Channel) -> Callable[[], Directory]:
         """What the provisioner reads: the scenario's subtree of the LDAP server, or the people."""
         if isinstance(self.people, LdapPeople):
-            settings = SourceSettings(base_dn=self.people.root_dn)
+            settings = SourceSettings(base_dn=self.people.root_dn, **self.source_settings)
             return LdapSource(self.ldap, settings, self.location, channel.source_attributes())
         return self.people.snapshot
 

@@ -164,3 +164,29 @@ def test_verify_judges_a_granular_app_by_what_its_scopes_grant(tmp_path: Path) -
         assert [c["name"] for c in failed] == ["scope scim2", "scim"]
         assert failed[0]["detail"] == "the token lacks the scope scim2 (granular: scim2:admin)"
         assert failed[1]["detail"] == "the token lacks the scope scim2 (granular: scim2:admin)"
+
+
+def test_run_starts_every_scenario_from_a_channel_file(tmp_path: Path) -> None:
+    import yaml
+
+    made = _harness("channel", "init", "--output", str(tmp_path / "channel.yaml"))
+    assert made.returncode == 0, made.stderr
+    chosen = ["--", "-k", "field_reaches_zoom or options_default"]
+    same = _harness("run", "--channel", str(tmp_path / "channel.yaml"), "--report-dir", str(tmp_path / "same"), *chosen)
+    assert same.returncode == 1, same.stderr[-2000:]  # the requirements -k leaves out are uncovered; none failed
+    scenarios = json.loads((tmp_path / "same" / "report.json").read_text())["summary"]["scenarios"]
+    assert scenarios == {"passed": 12, "failed": 0, "skipped": 0}
+    # The file's Remove User Action is every scenario's default: the defaults scenario must now fail.
+    document = yaml.safe_load((tmp_path / "channel.yaml").read_text())
+    settings = document["outboundProvision"]["targetSettings"]
+    next(s for s in settings if s["name"] == "Remove User Action")["value"] = "Delete"
+    (tmp_path / "delete.yaml").write_text(yaml.safe_dump(document))
+    _harness("run", "--channel", str(tmp_path / "delete.yaml"), "--report-dir", str(tmp_path / "delete"), *chosen)
+    report = json.loads((tmp_path / "delete" / "report.json").read_text())
+    assert {r["id"] for r in report["requirements"] if r["status"] == "failed"} == {"OPT-01"}
+    mapping = document["outboundProvision"]["channels"][0]["attributeMapping"]
+    mapping[0]["fieldName"] = "Nickname"
+    (tmp_path / "broken.yaml").write_text(yaml.safe_dump(document))
+    broken = _harness("run", "--channel", str(tmp_path / "broken.yaml"), "--report-dir", str(tmp_path / "b"))
+    assert broken.returncode == 2 and broken.stderr.count("\n") == 1
+    assert "outboundProvision.channels[0].attributeMapping[0].fieldName is 'Nickname'" in broken.stderr
