@@ -106,6 +106,7 @@ class ReportCollector:
             return  # the controller writes the report
         document = build_report(list(self.results.values()), self.target, self.seed, self.directory)
         write_report(document, self.folder)
+        mark_discriminating(self.folder)
         self.document = document
 
 
@@ -193,6 +194,7 @@ header dd{margin:0 0 0 4px;font-weight:600}
 header .pair{display:flex}main{padding:18px 28px;max-width:1200px}
 section.page{background:#fff;border:1px solid #d0d7de;border-radius:8px;margin:16px 0;padding:8px 16px}
 h2{font-size:18px;margin:10px 0}.req{border-top:1px solid #eaeef2;padding:8px 0}.req:first-of-type{border:0}
+.proof{font-size:12px;color:#1b7f3b;margin:4px 0 0 80px}.proof.unproven{color:#b3261e}
 .badge{display:inline-block;min-width:68px;text-align:center;border-radius:12px;color:#fff;font-size:12px;
 padding:1px 8px;margin-right:8px;font-weight:600;text-transform:uppercase}
 .id{font-weight:700;margin-right:6px}.scenarios{margin:6px 0 0 84px}.scenario{margin:4px 0}
@@ -262,6 +264,32 @@ def _evidence(evidence: dict[str, Any]) -> str:
     return f"<details class=evidence>{summary}{''.join(blocks)}</details>"
 
 
+def _proof(requirement: dict[str, Any]) -> str:
+    """Whether the selftest proved the requirement's scenarios catch the faults against it."""
+    if "discriminating" not in requirement:
+        return ""
+    faults = ", ".join(requirement.get("faults_caught", []))
+    if requirement["discriminating"]:
+        return f'<div class="proof">proven discriminating: catches {html.escape(faults)}</div>'
+    return '<div class="proof unproven">not proven discriminating: a fault against it went unnoticed</div>'
+
+
+def mark_discriminating(folder: Path) -> None:
+    """Mark each requirement of ``report.json`` in ``folder`` from ``selftest.json`` beside it, and
+    render ``report.html`` again; nothing happens where either file is missing."""
+    report, selftest = folder / "report.json", folder / "selftest.json"
+    if not (report.exists() and selftest.exists()):
+        return
+    document = json.loads(report.read_text(encoding="utf-8"))
+    proof = json.loads(selftest.read_text(encoding="utf-8"))
+    for requirement in document["requirements"]:
+        found = proof["requirements"].get(requirement["id"], {"faults": [], "discriminating": False})
+        requirement["discriminating"] = found["discriminating"]
+        requirement["faults_caught"] = found["faults"]
+    document["header"]["selftest"] = {"passed": proof["passed"], "faults": len(proof["faults"])}
+    write_report(document, folder)
+
+
 def render_html(document: dict[str, Any]) -> str:
     header, summary = document["header"], document["summary"]
     req_totals = summary["requirements"]
@@ -276,6 +304,10 @@ def render_html(document: dict[str, Any]) -> str:
         "Scenarios": f"{header['totals']['scenarios']} ({summary['scenarios']['passed']} passed, "
         f"{summary['scenarios']['failed']} failed, {summary['scenarios']['skipped']} skipped)",
     }
+    if "selftest" in header:
+        proven = sum(1 for r in document["requirements"] if r.get("discriminating"))
+        facts["Selftest"] = (f"{header['selftest']['faults']} faults, {proven} of {len(document['requirements'])} "
+                             "requirements proven discriminating")  # fmt: skip
     head = "".join(f'<div class="pair"><dt>{k}</dt><dd>{html.escape(str(v))}</dd></div>' for k, v in facts.items())
     rows = "".join(
         f"<tr><td>{html.escape(p['page'])}</td>" + "".join(f"<td>{p[s]}</td>" for s in STATUSES) + "</tr>"
@@ -300,6 +332,7 @@ def render_html(document: dict[str, Any]) -> str:
             items.append(
                 f'<div class="req{gap}" id="{requirement["id"]}">{_badge(requirement["status"])}'
                 f'<span class="id">{requirement["id"]}</span>{html.escape(requirement["text"])}'
+                f"{_proof(requirement)}"
                 f'<div class="scenarios">{scenarios or "<i>No scenario certifies this requirement.</i>"}</div></div>'
             )
         sections.append(f'<section class="page"><h2>{html.escape(page)}</h2>{"".join(items)}</section>')

@@ -1,0 +1,133 @@
+"""``zoom-harness selftest``: are the features able to tell a broken connector from a working one?
+
+The features run once as they are (every scenario must pass), then once per fault of the catalogue
+(``faults.py``) with only the scenarios that certify the fault's requirements. A fault is caught
+when one of those scenarios fails. The command prints requirement -> faults -> the scenario that
+caught each, fails when a fault goes unnoticed or a requirement has no fault, and writes
+``selftest.json`` beside the certification report, which then marks each requirement "proven
+discriminating" or not.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.errors import HarnessError
+from harness.requirements import catalogue
+from harness.selftest.faults import FAULTS
+
+PROJECT = Path(__file__).resolve().parent.parent.parent
+RESULT_FILE = "selftest.json"
+
+
+@dataclass
+class FaultResult:
+    name: str
+    family: str
+    description: str
+    requirements: list[str]
+    caught: bool
+    #: The scenarios (test ids) that failed under the fault, among those of its requirements.
+    caught_by: list[str] = field(default_factory=list)
+    scenarios_run: int = 0
+    error: str = ""
+
+
+@dataclass
+class Selftest:
+    baseline_failures: list[str]
+    faults: list[FaultResult]
+    seconds: float
+
+    @property
+    def uncaught(self) -> list[FaultResult]:
+        return [f for f in self.faults if not f.caught]
+
+    def proven(self) -> dict[str, list[str]]:
+        """Requirement -> the faults against it that a scenario caught."""
+        proven: dict[str, list[str]] = {r.id: [] for r in catalogue()}
+        for result in self.faults:
+            for requirement in result.requirements:
+                if result.caught:
+                    proven.setdefault(requirement, []).append(result.name)
+        return proven
+
+    def unproven(self) -> list[str]:
+        """Requirements with no caught fault, or with a fault that went unnoticed."""
+        against: dict[str, list[FaultResult]] = {r.id: [] for r in catalogue()}
+        for result in self.faults:
+            for requirement in result.requirements:
+                against.setdefault(requirement, []).append(result)
+        return [r for r, results in against.items() if not results or not all(x.caught for x in results)]
+
+    @property
+    def passed(self) -> bool:
+        return not self.baseline_failures and not self.uncaught and not self.unproven()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "passed": self.passed,
+            "seconds": round(self.seconds, 1),
+            "baseline_failures": self.baseline_failures,
+            "faults": [asdict(f) for f in self.faults],
+            "requirements": {r: {"faults": f, "discriminating": r not in self.unproven()}
+                             for r, f in self.proven().items()},
+        }  # fmt: skip
+
+
+def run_selftest(
+    names: list[str] | None = None, workers: int | None = None, progress: Callable[[int, int], None] | None = None
+) -> Selftest:
+    """Run the features once as they are and once per fault (one pytest session, ``workers``
+    processes); see the plugin."""
+    from harness.selftest.plugin import fault_of, scenario_of
+
+    unknown = [n for n in names or [] if n not in FAULTS]
+    if unknown:
+        raise HarnessError(f"unknown faults: {', '.join(unknown)}")
+    chosen = [FAULTS[n] for n in names] if names else list(FAULTS.values())
+    began = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="zoom-harness-selftest-") as name:
+        outcomes_path = Path(name) / "outcomes.json"
+        env = {**os.environ, "ZOOM_HARNESS_OUTCOMES": str(outcomes_path),
+               "ZOOM_HARNESS_SELFTEST": ",".join(f.name for f in chosen)}  # fmt: skip
+        workers = workers or os.cpu_count() or 2
+        command = [sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:cacheprovider", "-p",
+                   "harness.selftest.plugin", f"--rootdir={PROJECT}", "--zoom-target=emulator",
+                   "-n", str(workers)]  # fmt: skip
+        completed = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True, timeout=1800)
+        if not outcomes_path.exists():
+            tail = (completed.stdout + completed.stderr).strip().splitlines()[-5:]
+            raise HarnessError(f"the features did not run: {' | '.join(tail)}")
+        outcomes: dict[str, dict[str, Any]] = json.loads(outcomes_path.read_text(encoding="utf-8"))
+    failures = [nodeid for nodeid, o in outcomes.items() if fault_of(nodeid) is None and o["outcome"] == "failed"]
+    results = []
+    for fault in chosen:
+        mine = {nodeid: o for nodeid, o in outcomes.items() if fault_of(nodeid) == fault.name}
+        caught = [scenario_of(nodeid) for nodeid, o in mine.items() if o["outcome"] == "failed"]
+        results.append(FaultResult(fault.name, fault.family, fault.description, list(fault.requirements),
+                                   bool(caught), caught, len(mine),
+                                   "" if mine else "no scenario certifies its requirements"))  # fmt: skip
+    if progress is not None:
+        progress(len(chosen), len(chosen))
+    return Selftest(failures, results, time.monotonic() - began)
+
+
+def write_result(selftest: Selftest, folder: Path) -> Path:
+    """``selftest.json`` in the report folder; a report already there is marked from it."""
+    from harness.report import mark_discriminating
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / RESULT_FILE
+    path.write_text(json.dumps(selftest.to_dict(), indent=1), encoding="utf-8")
+    mark_discriminating(folder)
+    return path
