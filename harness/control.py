@@ -83,12 +83,16 @@ class EmulatorControl:
         self._call("DELETE", f"/apps/{app.app_id}")
         app.status = "deleted"
 
-    def app_id_of(self, target: Target) -> str:
+    def app_page(self, target: Target) -> dict[str, Any]:
+        """What the Marketplace shows of the app with these credentials (no secret)."""
         for account in self._call("GET", "/state")["accounts"]:
             for app in account["apps"]:
                 if app["client_id"] == target.client_id:
-                    return str(app["app_id"])
+                    return dict(app)
         raise HarnessError(f"no app with client ID {target.client_id} in the emulator")
+
+    def app_id_of(self, target: Target) -> str:
+        return str(self.app_page(target)["app_id"])
 
     # users
     def users(self, account_id: str) -> list[dict[str, Any]]:

@@ -105,6 +105,9 @@ class _InFlight(httpx.BaseTransport):
         self.current = 0
         self.peak = 0
         self.creations_left: int | None = None
+        #: Real seconds each call stays in flight (the in-process emulator answers at once, and
+        #: concurrency shows only when calls take time).
+        self.hold = 0.0
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         creating = request.method == "POST" and request.url.path.endswith("/scim2/Users")
@@ -114,6 +117,8 @@ class _InFlight(httpx.BaseTransport):
             self.current += 1
             self.peak = max(self.peak, self.current)
         try:
+            if self.hold:
+                time.sleep(self.hold)
             response = self._inner.handle_request(request)
         finally:
             with self._lock:
@@ -182,6 +187,7 @@ class World:
         self._provisioner: Provisioner | None = None
         self._clients: list[ZoomClient] = []
         self.in_flight: _InFlight | None = None
+        self.call_hold = 0.0
         self.app: BuiltApp | None = None
         self.activation_refusal: str | None = None
         self.app_refusal: str | None = None
@@ -252,6 +258,7 @@ class World:
             transport = GuardedTransport(transport, self.session.ledger)
         if probe:
             transport = self.in_flight = _InFlight(transport)
+            self.in_flight.hold = self.call_hold
         retry = RetryPolicy(base=self.seconds(0.5), cap=self.seconds(30))
         client = ZoomClient(
             target,
@@ -528,6 +535,21 @@ class World:
         user = self.zoom_user(name)
         assert user is not None, f"{name} is not in Zoom"
         self.require_emulator().set_user(self.target.account_id, user["id"], role=role)
+
+    def sent_for(self, name: str, method: str = "POST") -> list[dict[str, Any]]:
+        """The JSON bodies of the SCIM user requests sent for a user (creations by default)."""
+        import json
+
+        email = self.email(name)
+        bodies = []
+        for exchange in self.zoom_exchanges():
+            if exchange.method != method or "/scim2/Users" not in exchange.url or not exchange.request_body:
+                continue
+            body = json.loads(exchange.request_body)
+            if method == "POST" and body.get("userName") != email:
+                continue
+            bodies.append(body)
+        return bodies
 
     def zoom_exchanges(self, since: int = 0) -> list[Any]:
         """Exchanges with Zoom itself, not with the emulator's control surface."""

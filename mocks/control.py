@@ -57,7 +57,16 @@ def state(call: Call) -> Reply:
     accounts = []
     for account in call.state.accounts.values():
         apps = [
-            {"app_id": a.id, "name": a.name, "client_id": a.client_id, "status": a.status, "scopes": a.scopes}
+            {
+                "app_id": a.id,
+                "name": a.name,
+                "client_id": a.client_id,
+                "status": a.status,
+                "scopes": a.scopes,
+                "description": a.description,
+                "company_name": a.company_name,
+                "features": a.features,
+            }
             for a in call.state.apps.values()
             if a.account_id == account.id and a.status != "deleted"
         ]

@@ -95,6 +95,13 @@ def activate(world: World) -> None:
     world.activate_app()
 
 
+@then(parsers.re(rf"the app's Information tab shows the description {q('text')}"))
+def shows_description(world: World, text: str) -> None:
+    assert world.app is not None
+    page = world.require_emulator().app_page(world.app.target)
+    assert page["description"] == text, page
+
+
 @then("the app is activated")
 def activated(world: World) -> None:
     assert world.activation_refusal is None, world.activation_refusal

@@ -206,10 +206,16 @@ def summary_reports(world: World, datatable: list[list[str]]) -> None:
         assert summary[count] == int(value), (count, summary)
 
 
-@then("the channel summary reports its duration")
-def summary_duration(world: World) -> None:
+@then(parsers.parse("the channel summary reports a duration of {seconds:d} seconds"))
+def summary_duration(world: World, seconds: int) -> None:
+    """In-process the clock is the emulator's, moved by exactly the injected latencies; served,
+    the scaled latencies are real waits, and the cycle's own work adds a little."""
     duration = world.records.summaries[-1].duration
-    assert isinstance(duration, float) and duration >= 0
+    expected = world.seconds(seconds)
+    if world.emulator is not None:
+        assert abs(duration - expected) < 0.001, duration
+    else:
+        assert expected <= duration < expected + 1.0, duration
 
 
 # -- what Zoom holds --------------------------------------------------------------------------
@@ -367,6 +373,40 @@ def _audit(world: World, outcome: str, event: str, name: str):  # type: ignore[n
     record = matching[-1]
     assert record.is_success is (outcome == "successful"), record
     return record
+
+
+@then(
+    parsers.re(
+        rf"the audit record of the creation of {q('name')} names the user's directory GUID and Zoom id, "
+        rf"the channel {q('channel')} and cycle (?P<cycle>\d+)"
+    )
+)
+def audit_values(world: World, name: str, channel: str, cycle: str) -> None:
+    record = _audit(world, "successful", "CREATE", name)
+    zoom_user = world.zoom_user(name)
+    assert zoom_user is not None
+    assert (record.source_id, record.target_id) == (world.people.person(world.uid(name)).guid, zoom_user["id"]), record
+    assert (record.channel_id, record.cycle_id, record.non_success_cause) == (channel, int(cycle), None), record
+    assert world.cycle_clock <= record.time <= world.now(), (record.time, world.cycle_clock)
+
+
+@then(parsers.re(rf"the creation of {q('name')} sent Zoom the user's email as the primary work email"))
+def created_with_email(world: World, name: str) -> None:
+    (body,) = world.sent_for(name)
+    assert body.get("emails") == [{"type": "work", "value": world.email(name), "primary": True}], body
+
+
+@given(parsers.parse("Zoom takes {milliseconds:d} milliseconds to answer each call"))
+def slow_calls(world: World, milliseconds: int) -> None:
+    world.call_hold = milliseconds / 1000
+    if world.in_flight is not None:
+        world.in_flight.hold = world.call_hold
+
+
+@then(parsers.parse("the most calls to Zoom in flight at once was {threads:d}"))
+def most_in_flight(world: World, threads: int) -> None:
+    assert world.in_flight is not None
+    assert world.in_flight.peak == threads, world.in_flight.peak
 
 
 @then("every audit record has the fields:")

@@ -53,10 +53,11 @@ Feature: Provisioning engine behaviours
   @req:ENG-04
   Scenario Outline: Max Threads bounds the concurrent operations against Zoom
     Given the channel's Max Threads is <threads>
+    And Zoom takes 20 milliseconds to answer each call
     And the directory has 12 generated users
     When a provisioning cycle runs
     Then the cycle created 12, updated 0 and disabled 0 users
-    And at most <threads> calls to Zoom were in flight at once
+    And the most calls to Zoom in flight at once was <threads>
 
     Examples:
       | threads |
@@ -70,6 +71,7 @@ Feature: Provisioning engine behaviours
       | hugo |
     When a provisioning cycle runs
     Then the audit log records a successful CREATE for "hugo"
+    And the audit record of the creation of "hugo" names the user's directory GUID and Zoom id, the channel "zoom-users" and cycle 1
     And every audit record has the fields:
       | field             |
       | time              |
@@ -98,7 +100,19 @@ Feature: Provisioning engine behaviours
       | disabled | 1     |
       | deleted  | 0     |
       | failed   | 0     |
-    And the channel summary reports its duration
+
+  @req:ENG-06 @emulator-only
+  Scenario: The channel summary's duration is the time the cycle took
+    Given Zoom answers every user creation after 3 seconds for the next 2 calls
+    And the directory has the users:
+      | user |
+      | kai  |
+      | lou  |
+    When a provisioning cycle runs
+    Then the channel summary reports:
+      | count   | value |
+      | created | 2     |
+    And the channel summary reports a duration of 6 seconds
 
   @req:ENG-07
   Scenario: One access token serves many operations

@@ -22,6 +22,7 @@ Feature: Creating a Zoom app
     And the administrator adds the scope "scim2"
     And the administrator activates the app
     Then the app is activated
+    And the app's Information tab shows the description "Provisions users from PingFederate"
 
   @req:APP-04 @emulator-only
   Scenario: Activation without a company name is refused

@@ -68,6 +68,7 @@ Feature: Supported attributes
       | alice |
     When a provisioning cycle runs
     Then the Zoom user "alice" has the email of "alice"
+    And the creation of "alice" sent Zoom the user's email as the primary work email
 
   @req:ATTR-01
   Scenario: Username is the directory's email address

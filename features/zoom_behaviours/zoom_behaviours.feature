@@ -84,10 +84,10 @@ Feature: Zoom behaviours the connector relies on
   Scenario: Responses carry Zoom's rate-limit headers
     When Zoom's SCIM users are listed from index 1, 1 at a time
     Then the answer carries the rate-limit headers:
-      | header                 |
-      | X-RateLimit-Category   |
-      | X-RateLimit-Limit      |
-      | X-RateLimit-Remaining  |
+      | header                | value       |
+      | X-RateLimit-Category  | Medium      |
+      | X-RateLimit-Limit     | 60          |
+      | X-RateLimit-Remaining | 59 or fewer |
 
   @req:ZM-09 @emulator-only
   Scenario: Past the limit Zoom answers 429 with its JSON body

@@ -27,6 +27,8 @@ from harness.selftest.faults import FAULTS
 
 PROJECT = Path(__file__).resolve().parent.parent.parent
 RESULT_FILE = "selftest.json"
+#: How a failed check of a Then-step reads (pytest's first line of an AssertionError).
+ASSERTION = ("AssertionError", "assert ")
 
 
 @dataclass
@@ -38,6 +40,8 @@ class FaultResult:
     caught: bool
     #: The scenarios (test ids) that failed under the fault, among those of its requirements.
     caught_by: list[str] = field(default_factory=list)
+    #: Why each of those scenarios failed (the first line of its error).
+    reasons: list[str] = field(default_factory=list)
     scenarios_run: int = 0
     error: str = ""
 
@@ -113,10 +117,15 @@ def run_selftest(
     results = []
     for fault in chosen:
         mine = {nodeid: o for nodeid, o in outcomes.items() if fault_of(nodeid) == fault.name}
-        caught = [scenario_of(nodeid) for nodeid, o in mine.items() if o["outcome"] == "failed"]
+        failed = {scenario_of(nodeid): o.get("reason", "") for nodeid, o in mine.items() if o["outcome"] == "failed"}
+        # A scenario catches a fault when a step's check fails; any other error is the fault's own
+        # defect (a patch that does not fit), and proves nothing.
+        caught = [name for name, reason in failed.items() if reason.startswith(ASSERTION)]
+        broken = [f"{name}: {reason}" for name, reason in failed.items() if not reason.startswith(ASSERTION)]
+        error = "no scenario certifies its requirements" if not mine else ("; ".join(broken) if not caught else "")
         results.append(FaultResult(fault.name, fault.family, fault.description, list(fault.requirements),
-                                   bool(caught), caught, len(mine),
-                                   "" if mine else "no scenario certifies its requirements"))  # fmt: skip
+                                   bool(caught), caught_by=caught, reasons=[failed[n] for n in caught],
+                                   scenarios_run=len(mine), error=error))  # fmt: skip
     if progress is not None:
         progress(len(chosen), len(chosen))
     return Selftest(failures, results, time.monotonic() - began)

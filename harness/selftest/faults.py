@@ -25,7 +25,7 @@ from harness.source import AccountStatus
 from harness.zoom import auth as auth_module
 from harness.zoom import client as client_module
 from harness.zoom.retry import RetryPolicy
-from mocks import oauth, rest, scim
+from mocks import control, oauth, rest, scim
 from mocks.models import App, User, ZoomState
 from mocks.ratelimit import RateLimiter
 from mocks.routing import Call, Reply, Route
@@ -44,6 +44,8 @@ class Fault:
 
 
 FAULTS: dict[str, Fault] = {}
+_CLASSIC = ("user:master", "user:read:admin", "user:write:admin", "account:master", "account:read:admin",
+            "account:write:admin", "scim2")  # fmt: skip
 
 
 def fault(name: str, requirements: str, family: str, description: str) -> Callable[[Patch], Patch]:
@@ -58,7 +60,7 @@ def fault(name: str, requirements: str, family: str, description: str) -> Callab
 
 # -- how faults reach the emulator: one route's handler wrapped ----------------------------------
 
-_TABLES = {"scim": scim.routes.table, "rest": rest.routes.table, "oauth": oauth.routes.table}
+_TABLES = {"scim": scim.routes, "rest": rest.routes, "oauth": oauth.routes, "control": control.routes}
 
 
 def wrap_route(
@@ -71,7 +73,8 @@ def wrap_route(
 ) -> None:
     """Replace the handler of the route called ``name`` (the table entry, so every emulator built
     while the patch holds uses it)."""
-    table = _TABLES[name.split(".", 1)[0]]
+    routes = _TABLES[name.split(".", 1)[0]]
+    table = list(routes.table)
     index = next(i for i, route in enumerate(table) if route.name == name)
     original: Route = table[index]
 
@@ -83,7 +86,8 @@ def wrap_route(
         reply = original.handler(call)
         return after(call, reply) if after is not None else reply
 
-    mp.setitem(table, index, dataclasses.replace(original, handler=handler))
+    table[index] = dataclasses.replace(original, handler=handler)
+    mp.setattr(routes, "table", table)
 
 
 def _body(reply: Reply) -> Any:
@@ -117,13 +121,9 @@ def _app_no_secret(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(ZoomState, "create_app", without_secret)
 
 
-@fault("app-other-account", "APP-02", "emulator", "the app's credentials name another account")
+@fault("app-other-account", "APP-02", "emulator", "the App credentials tab shows another account's ID")
 def _app_other_account(mp: pytest.MonkeyPatch) -> None:
-    from mocks import emulator
-
-    credentials = emulator.ZoomEmulator.credentials
-    mp.setattr(emulator.ZoomEmulator, "credentials",
-               lambda self, app: dataclasses.replace(credentials(self, app), account_id="another-account"))  # fmt: skip
+    wrap_route(mp, "control.apps.create", after=_edit_body(lambda body: body.__setitem__("account_id", "another")))
 
 
 @fault("activation-ignores-company", "APP-04", "emulator", "an app activates without a company name")
@@ -138,12 +138,11 @@ def _no_contact(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(App, "missing_for_activation", lambda self: [m for m in missing(self) if "contact" not in m])
 
 
-@fault("activation-demands-description", "APP-03", "emulator", "activation refuses an app whose description is set")
-def _description_refused(mp: pytest.MonkeyPatch) -> None:
-    missing = App.missing_for_activation
-    mp.setattr(App, "missing_for_activation",
-               lambda self: [*missing(self), "a shorter description"]
-               if self.description else missing(self))  # fmt: skip
+@fault("description-dropped", "APP-03", "emulator", "the Information tab does not keep the description")
+def _description_dropped(mp: pytest.MonkeyPatch) -> None:
+    update = ZoomState.update_app
+    mp.setattr(ZoomState, "update_app", lambda self, app_id, **info: update(
+        self, app_id, **{k: v for k, v in info.items() if k != "description"}))  # fmt: skip
 
 
 @fault("features-change-scopes", "APP-06", "emulator", "adding features drops the app's scopes")
@@ -173,8 +172,6 @@ def _drops_scope(scope: str) -> Patch:
     return apply
 
 
-_CLASSIC = ("user:master", "user:read:admin", "user:write:admin", "account:master", "account:read:admin",
-            "account:write:admin", "scim2")  # fmt: skip
 for _number, _scope in zip(range(7, 14), _CLASSIC, strict=True):
     fault(f"token-without-{_scope.replace(':', '-')}", f"APP-{_number:02d} CONN-06", "emulator",
           f"issued tokens lack {_scope}")(_drops_scope(_scope))  # fmt: skip
@@ -284,18 +281,15 @@ def _code_300(mp: pytest.MonkeyPatch) -> None:
 
 @fault("scope-not-enforced", "ZM-04 CONN-06", "emulator", "a token without the endpoint's scope is accepted")
 def _scope_free(mp: pytest.MonkeyPatch) -> None:
-    for table in (scim.routes.table, rest.routes.table):
-        for index, route in enumerate(table):
-            if route.scopes:
-                mp.setitem(table, index, dataclasses.replace(route, scopes=route.scopes | {"meeting:read:admin",
-                           "user:read:admin", "user:write:admin", "user:master", "account:master",
-                           "account:read:admin", "account:write:admin"}))  # fmt: skip
+    extra = {"meeting:read:admin", *_CLASSIC}
+    for routes in (scim.routes, rest.routes):
+        mp.setattr(routes, "table", [dataclasses.replace(r, scopes=r.scopes | extra) if r.scopes else r
+                                     for r in routes.table])  # fmt: skip
 
 
 @fault("scope-error-names-nothing", "ZM-04", "emulator", "the 4711 answer names no scope")
 def _4711_silent(mp: pytest.MonkeyPatch) -> None:
-    for index, route in enumerate(scim.routes.table):
-        mp.setitem(scim.routes.table, index, dataclasses.replace(route, granular=("",)))
+    mp.setattr(scim.routes, "table", [dataclasses.replace(route, granular=("",)) for route in scim.routes.table])
 
 
 @fault("scim-paging-zero-based", "ZM-05", "emulator", "SCIM startIndex counts from 0")
@@ -375,14 +369,14 @@ def _no_headers(mp: pytest.MonkeyPatch) -> None:
 
 @fault("rate-limit-never-429", "ZM-09", "emulator", "past the limit Zoom still answers 200")
 def _never_429(mp: pytest.MonkeyPatch) -> None:
-    from mocks import ratelimit
+    from mocks.errors import ZoomAPIError
 
     take = RateLimiter.take
 
     def generous(self: RateLimiter, *args: Any) -> dict[str, str]:
         try:
             return take(self, *args)
-        except ratelimit.RateLimited:
+        except ZoomAPIError:
             return {}
 
     mp.setattr(RateLimiter, "take", generous)
@@ -447,9 +441,28 @@ def _list_full(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(scim, "_RENDERED", {})
 
 
-@fault("link-compares-list-result", "ZM-12", "provisioner", "linking compares the thinner list result")
-def _compare_list(mp: pytest.MonkeyPatch) -> None:
-    mp.setattr(client_module.ZoomClient, "get_user", lambda self, user_id, *, deadline=None: None)
+def _within(method: str, attribute: str, replacement: Callable[..., Any]) -> Patch:
+    """Patch: while the provisioner runs ``method``, its own client's ``attribute`` is replaced
+    (the harness's observing clients keep the real one)."""
+
+    def apply(mp: pytest.MonkeyPatch) -> None:
+        original = getattr(Provisioner, method)
+
+        def run(self: Provisioner, *args: Any, **kwargs: Any) -> Any:
+            setattr(self.client, attribute, replacement)
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                delattr(self.client, attribute)
+
+        mp.setattr(Provisioner, method, run)
+
+    return apply
+
+
+fault("link-compares-list-result", "ZM-12", "provisioner", "linking compares the thinner list result")(
+    _within("_link", "get_user", lambda user_id, *, deadline=None: None)
+)
 
 
 @fault("rest-update-strict", "ZM-13", "emulator", "a REST update with the user's id in its body is refused")
@@ -778,9 +791,9 @@ def _phone(mp: pytest.MonkeyPatch) -> None:
 # == UM: user management ===========================================================================
 
 
-@fault("no-link-duplicates", "UM-01", "provisioner", "an existing Zoom user is not looked up, so it fails or doubles")
-def _no_link(mp: pytest.MonkeyPatch) -> None:
-    mp.setattr(client_module.ZoomClient, "find_user", lambda self, user_name, *, deadline=None: None)
+fault("no-link-duplicates", "UM-01", "provisioner", "an existing Zoom user is not looked up before a create")(
+    _within("_create", "find_user", lambda user_name, *, deadline=None: None)
+)
 
 
 @fault("username-mapping-fixed", "UM-02", "mapping", "Username always comes from mail")
@@ -981,9 +994,20 @@ def _jwt(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(oauth, "_authenticated_app", any_client)
 
 
-@fault("licence-not-restored", "CHG-02", "provisioner", "re-enabling a user does not restore the licence")
+@fault("licence-not-restored", "CHG-02", "provisioner", "re-enabling a user sends no licence")
 def _no_licence(mp: pytest.MonkeyPatch) -> None:
-    mp.setattr(engine, "USER_TYPES", ())
+    enable = Provisioner._enable
+
+    def without_licence(self: Provisioner, plan: Any, deadline: float) -> Any:
+        update = self.client.update_user
+        self.client.update_user = lambda user_id, body, **kwargs: update(  # type: ignore[method-assign]
+            user_id, {k: v for k, v in body.items() if k != "userType"}, **kwargs)  # fmt: skip
+        try:
+            return enable(self, plan, deadline)
+        finally:
+            del self.client.update_user
+
+    mp.setattr(Provisioner, "_enable", without_licence)
 
 
 # == ENG: the provisioning engine =====================================================================

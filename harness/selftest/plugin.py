@@ -54,7 +54,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             original = f"{item.originalname}{SEPARATOR}{name}"
             copy = pytest.Function.from_parent(
                 item.parent, name=original + (f"[{callspec.id}]" if callspec is not None else ""), callspec=callspec,
-                callobj=item.obj, originalname=original,
+                callobj=item.obj, originalname=original, fixtureinfo=item._fixtureinfo,
             )  # fmt: skip
             copy.own_markers = list(item.own_markers)
             copy.stash[_FAULT_KEY] = name
@@ -89,8 +89,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     entry = _OUTCOMES.setdefault(report.nodeid, {"outcome": "passed"})
     if report.failed:
         entry["outcome"] = "failed"
-        lines = [line for line in (report.longreprtext or "").splitlines() if line.startswith("E ")]
-        entry["reason"] = " | ".join(lines[:3])[:400]
+        crash = getattr(getattr(report.longrepr, "reprcrash", None), "message", "") or ""
+        entry["reason"] = crash.splitlines()[0][:300] if crash else (report.longreprtext or "")[-300:]
     elif report.skipped and entry["outcome"] == "passed":
         entry["outcome"] = "skipped"
 
