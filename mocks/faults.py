@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import fnmatch
+import math
 import threading
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from mocks.ratelimit import PER_SECOND_MESSAGE
@@ -82,7 +83,8 @@ class Fault:
         headers = dict(self.headers)
         if self.status == 429 and self.retry_after is not None:
             if self.retry_after_form == "date":
-                at = datetime.fromtimestamp(now, UTC) + timedelta(seconds=self.retry_after)
+                # A date has whole seconds: rounded up, so that it is never sooner than asked.
+                at = datetime.fromtimestamp(math.ceil(now + self.retry_after), UTC)
                 headers["Retry-After"] = at.strftime("%Y-%m-%dT%H:%M:%SZ")
             else:
                 headers["Retry-After"] = str(int(self.retry_after))

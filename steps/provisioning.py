@@ -7,10 +7,11 @@ from pathlib import Path
 
 from pytest_bdd import given, parsers, then, when
 
-from harness.mapping import FieldMapping, scim_body, zoom_value
+from harness.mapping import FieldMapping
 from harness.source import SourceLocation
 from harness.world import World
 from steps.app_setup import q
+from steps.wire import CORE, ENTERPRISE, WIRE, on_wire
 
 OPTION_NAMES = {"User Create": "create", "User Update": "update", "User Disable/Delete": "remove"}
 SELECTED = {"selected": True, "cleared": False}
@@ -53,6 +54,11 @@ def user_with_work_email(world: World, name: str, local: str) -> None:
 def generated_users(world: World, count: int) -> None:
     for _ in range(count):
         generated_user_joins(world)
+
+
+@when(parsers.re(rf"{q('name')} joins the directory"))
+def user_joins(world: World, name: str) -> None:
+    world.people.add_person(world.uid(name), mail=world.email(name))
 
 
 @when("a generated user joins the directory")
@@ -275,14 +281,27 @@ def zoom_status(world: World, name: str, status: str) -> None:
 def zoom_field(world: World, name: str, field: str, value: str) -> None:
     user = world.zoom_user(name)
     assert user is not None, f"{name} is not in Zoom"
-    assert zoom_value(user, field) == value, user
+    assert WIRE[field][1](user) == on_wire(field, value), user
+
+
+@then(parsers.re(rf"in Zoom {q('name')} is (?P<state>active|inactive|absent|titled {q('title')})"))
+def zoom_state(world: World, name: str, state: str, title: str | None) -> None:
+    user = world.zoom_user(name)
+    if state == "absent":
+        assert user is None, user
+        return
+    assert user is not None, f"{name} is not in Zoom"
+    if title is not None:
+        assert user.get("title") == title, user
+    else:
+        assert user["active"] is (state == "active"), user
 
 
 @then(parsers.re(rf"the Zoom user {q('name')} has the (?P<kind>email|username) of {q('other')}"))
 def zoom_email(world: World, name: str, kind: str, other: str) -> None:
     user = world.zoom_user(name)
     assert user is not None
-    assert zoom_value(user, "Email" if kind == "email" else "Username") == world.email(other)
+    assert WIRE["Email" if kind == "email" else "Username"][1](user) == world.email(other), user
 
 
 @given(parsers.re(rf"Zoom already has the user {q('name')} with the title {q('title')}"))
@@ -314,13 +333,31 @@ def no_group(world: World, group: str) -> None:
     assert page.status == 200 and page.body["totalResults"] == 0, page.body
 
 
-@then(parsers.re(rf"the last update sent to Zoom carried only {q('field')}"))
-def update_carried_only(world: World, field: str) -> None:
+@then(parsers.re(rf"the creation of {q('name')} sent Zoom the {q('field')} {q('value')}"))
+def created_with(world: World, name: str, field: str, value: str) -> None:
+    (body,) = world.sent_for(name)
+    assert WIRE[field][1](body) == on_wire(field, value), body
+
+
+@then(parsers.re(rf"the last update sent to Zoom carried only the {q('field')} {q('value')}"))
+def update_carried_only(world: World, field: str, value: str) -> None:
     updates = [w for w in world.writes_in_last_cycle() if w.method == "PUT"]
     assert len(updates) == 1, updates
     sent = json.loads(updates[0].request_body)
-    expected = scim_body({field: "x"})
-    assert set(sent) == set(expected), sent
+    key, read = WIRE[field]
+    assert set(sent) == {"schemas", key}, sent
+    assert read(sent) == on_wire(field, value), sent
+    assert sent["schemas"] == ([CORE, ENTERPRISE] if key == ENTERPRISE else [CORE]), sent
+
+
+@then(parsers.re(rf"re-enabling {q('name')} sent Zoom one request, carrying active true and the User Type {q('kind')}"))
+def reenabled_once(world: World, name: str, kind: str) -> None:
+    user = world.zoom_user(name)
+    assert user is not None
+    writes = [w for w in world.writes_in_last_cycle() if user["id"] in w.url]
+    assert len(writes) == 1, writes
+    body = json.loads(writes[0].request_body)
+    assert body.get("active") is True and body.get("userType") == kind, body
 
 
 @then("nothing was written to Zoom in the last cycle")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from harness.mapping import zoom_value
 from harness.world import World
 from steps.app_setup import q
+from steps.wire import WIRE, on_wire
 
 FAULTS = {
     "answers 503": {"status": 503},
@@ -191,6 +191,36 @@ def answers_scope(world: World, status: str, code: str, scope: str) -> None:
     assert world.last_answer is not None and f"[{scope}]" in world.last_answer.body["message"]
 
 
+@when(parsers.parse("Zoom's SCIM users are listed page by page, {count:d} at a time, from index 1 to the last"))
+def list_all_pages(world: World, count: int) -> None:
+    world.pages = []  # type: ignore[attr-defined]
+    start = 1
+    while True:
+        page = world.scim("GET", "/scim2/Users", params={"startIndex": start, "count": count}).body
+        assert page["startIndex"] == start, page
+        world.pages.append(page)  # type: ignore[attr-defined]
+        start += count
+        if start > page["totalResults"] or not page["Resources"]:
+            return
+
+
+@then(parsers.re(rf"every user of the account was listed exactly once, among them {q('names')}"))
+def listed_once(world: World, names: str) -> None:
+    pages = world.pages  # type: ignore[attr-defined]
+    ids = [user["id"] for page in pages for user in page["Resources"]]
+    assert len(ids) == len(set(ids)) == pages[0]["totalResults"], [p["Resources"] for p in pages]
+    listed = {user["userName"] for page in pages for user in page["Resources"]}
+    assert {world.email(n.strip()) for n in names.split(",")} <= listed, listed
+
+
+@then(parsers.parse("every page but the last held {count:d} users"))
+def full_pages(world: World, count: int) -> None:
+    pages = world.pages  # type: ignore[attr-defined]
+    for page in pages[:-1]:
+        assert page["itemsPerPage"] == len(page["Resources"]) == count, page
+    assert 1 <= len(pages[-1]["Resources"]) <= count, pages[-1]
+
+
 @then(parsers.parse("the list starts at index {start:d} with {count:d} users"))
 def list_starts(world: World, start: int, count: int) -> None:
     body = world.last_answer.body if world.last_answer else {}
@@ -273,8 +303,8 @@ def zoom_user_with(world: World, name: str, datatable: list[list[str]]) -> None:
 def listed_user(world: World, field: str, value: str, missing: str) -> None:
     body = world.last_answer.body if world.last_answer else {}
     (listed,) = body["Resources"]
-    assert zoom_value(listed, field) == value, listed
-    assert zoom_value(listed, missing) is None, listed
+    assert WIRE[field][1](listed) == on_wire(field, value), listed
+    assert WIRE[missing][1](listed) is None, listed
 
 
 REST_UPDATE = rf"a REST update of {q('name')} sends its own id, the email {q('email')} and the job title {q('title')}"

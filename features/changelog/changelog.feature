@@ -34,3 +34,4 @@ Feature: Changelog behaviours
     And a provisioning cycle runs
     Then the Zoom user "cleo" is active
     And the Zoom user "cleo" has the "User Type" "Licensed"
+    And re-enabling "cleo" sent Zoom one request, carrying active true and the User Type "Licensed"

@@ -148,7 +148,7 @@ Feature: Provisioning engine behaviours
     And the directory has 3 generated users
     When a provisioning cycle runs
     Then the cycle created 3, updated 0 and disabled 0 users
-    And the provisioner waited at least 1 second
+    And the provisioner waited at least 2 seconds
     And every generated user is in Zoom exactly once
 
     Examples:

@@ -73,21 +73,134 @@ Feature: Provisioning options
       | Delete  | "alice" is deleted from the directory           | deleted  |
       | Delete  | "alice" no longer meets the source location     | deleted  |
 
-  @req:OPT-02 @req:OPT-03 @req:OPT-05
-  Scenario Outline: Options matrix: each cleared option suppresses only its own action
-    Given a provisioning cycle has run
+  Scenario Outline: Every option and Remove User Action against every trigger, two cycles deep
+    Given the channel's source location is <source>
+    And a provisioning cycle has run
     And the provisioning options are User Create <create>, User Update <update>, User Disable/Delete <remove>
-    And the directory has the users:
-      | user | title   |
-      | bob  | Analyst |
-    When the directory changes the "title" of "alice" to "Architect"
+    And the Remove User Action is "<action>"
+    When <trigger>
     And a provisioning cycle runs
-    Then Zoom <bob in Zoom> "bob"
-    And the Zoom user "alice" has the "Title" "<alice title>"
+    Then in Zoom "<user>" is <result>
+    When a provisioning cycle runs
+    Then nothing was written to Zoom in the last cycle
+    And in Zoom "<user>" is <result>
 
-    Examples:
-      | create   | update   | remove   | bob in Zoom  | alice title |
-      | selected | selected | selected | has the user | Architect   |
-      | cleared  | selected | selected | has no user  | Architect   |
-      | selected | cleared  | selected | has the user | Engineer    |
-      | cleared  | cleared  | cleared  | has no user  | Engineer    |
+    @req:OPT-02 @req:UM-03
+    Examples: a user who joins
+      | source                                                    | trigger                   | user | create   | update   | remove   | action  | result |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "bob" joins the directory | bob  | selected | selected | selected | Disable | active |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "bob" joins the directory | bob  | selected | selected | selected | Delete  | active |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "bob" joins the directory | bob  | selected | selected | cleared  | Disable | active |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "bob" joins the directory | bob  | selected | selected | cleared  | Delete  | active |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "bob" joins the directory | bob  | selected | cleared  | selected | Disable | active |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "bob" joins the directory | bob  | selected | cleared  | selected | Delete  | active |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "bob" joins the directory | bob  | selected | cleared  | cleared  | Disable | active |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "bob" joins the directory | bob  | selected | cleared  | cleared  | Delete  | active |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "bob" joins the directory | bob  | cleared  | selected | selected | Disable | absent |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "bob" joins the directory | bob  | cleared  | selected | selected | Delete  | absent |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "bob" joins the directory | bob  | cleared  | selected | cleared  | Disable | absent |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "bob" joins the directory | bob  | cleared  | selected | cleared  | Delete  | absent |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "bob" joins the directory | bob  | cleared  | cleared  | selected | Disable | absent |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "bob" joins the directory | bob  | cleared  | cleared  | selected | Delete  | absent |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "bob" joins the directory | bob  | cleared  | cleared  | cleared  | Disable | absent |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "bob" joins the directory | bob  | cleared  | cleared  | cleared  | Delete  | absent |
+
+    @req:OPT-03 @req:UM-04
+    Examples: a changed user
+      | source                                                    | trigger                                                     | user  | create   | update   | remove   | action  | result             |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | the directory changes the "title" of "alice" to "Architect" | alice | selected | selected | selected | Disable | titled "Architect" |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | the directory changes the "title" of "alice" to "Architect" | alice | selected | selected | selected | Delete  | titled "Architect" |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | the directory changes the "title" of "alice" to "Architect" | alice | selected | selected | cleared  | Disable | titled "Architect" |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | the directory changes the "title" of "alice" to "Architect" | alice | selected | selected | cleared  | Delete  | titled "Architect" |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | the directory changes the "title" of "alice" to "Architect" | alice | selected | cleared  | selected | Disable | titled "Engineer"  |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | the directory changes the "title" of "alice" to "Architect" | alice | selected | cleared  | selected | Delete  | titled "Engineer"  |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | the directory changes the "title" of "alice" to "Architect" | alice | selected | cleared  | cleared  | Disable | titled "Engineer"  |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | the directory changes the "title" of "alice" to "Architect" | alice | selected | cleared  | cleared  | Delete  | titled "Engineer"  |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | the directory changes the "title" of "alice" to "Architect" | alice | cleared  | selected | selected | Disable | titled "Architect" |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | the directory changes the "title" of "alice" to "Architect" | alice | cleared  | selected | selected | Delete  | titled "Architect" |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | the directory changes the "title" of "alice" to "Architect" | alice | cleared  | selected | cleared  | Disable | titled "Architect" |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | the directory changes the "title" of "alice" to "Architect" | alice | cleared  | selected | cleared  | Delete  | titled "Architect" |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | the directory changes the "title" of "alice" to "Architect" | alice | cleared  | cleared  | selected | Disable | titled "Engineer"  |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | the directory changes the "title" of "alice" to "Architect" | alice | cleared  | cleared  | selected | Delete  | titled "Engineer"  |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | the directory changes the "title" of "alice" to "Architect" | alice | cleared  | cleared  | cleared  | Disable | titled "Engineer"  |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | the directory changes the "title" of "alice" to "Architect" | alice | cleared  | cleared  | cleared  | Delete  | titled "Engineer"  |
+
+    @req:OPT-05 @req:OPT-06 @req:OPT-07 @req:OPT-08 @req:UM-07
+    Examples: a user disabled in the directory
+      | source                                                    | trigger                              | user  | create   | update   | remove   | action  | result   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is disabled in the directory | alice | selected | selected | selected | Disable | inactive |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is disabled in the directory | alice | selected | selected | selected | Delete  | absent   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is disabled in the directory | alice | selected | selected | cleared  | Disable | active   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is disabled in the directory | alice | selected | selected | cleared  | Delete  | active   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is disabled in the directory | alice | selected | cleared  | selected | Disable | inactive |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is disabled in the directory | alice | selected | cleared  | selected | Delete  | absent   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is disabled in the directory | alice | selected | cleared  | cleared  | Disable | active   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is disabled in the directory | alice | selected | cleared  | cleared  | Delete  | active   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is disabled in the directory | alice | cleared  | selected | selected | Disable | inactive |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is disabled in the directory | alice | cleared  | selected | selected | Delete  | absent   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is disabled in the directory | alice | cleared  | selected | cleared  | Disable | active   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is disabled in the directory | alice | cleared  | selected | cleared  | Delete  | active   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is disabled in the directory | alice | cleared  | cleared  | selected | Disable | inactive |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is disabled in the directory | alice | cleared  | cleared  | selected | Delete  | absent   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is disabled in the directory | alice | cleared  | cleared  | cleared  | Disable | active   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is disabled in the directory | alice | cleared  | cleared  | cleared  | Delete  | active   |
+
+    @req:OPT-05 @req:OPT-06 @req:OPT-07 @req:OPT-08 @req:UM-06
+    Examples: a user deleted from the directory
+      | source                                                    | trigger                               | user  | create   | update   | remove   | action  | result   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is deleted from the directory | alice | selected | selected | selected | Disable | inactive |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is deleted from the directory | alice | selected | selected | selected | Delete  | absent   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is deleted from the directory | alice | selected | selected | cleared  | Disable | active   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is deleted from the directory | alice | selected | selected | cleared  | Delete  | active   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is deleted from the directory | alice | selected | cleared  | selected | Disable | inactive |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is deleted from the directory | alice | selected | cleared  | selected | Delete  | absent   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is deleted from the directory | alice | selected | cleared  | cleared  | Disable | active   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is deleted from the directory | alice | selected | cleared  | cleared  | Delete  | active   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is deleted from the directory | alice | cleared  | selected | selected | Disable | inactive |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is deleted from the directory | alice | cleared  | selected | selected | Delete  | absent   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is deleted from the directory | alice | cleared  | selected | cleared  | Disable | active   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is deleted from the directory | alice | cleared  | selected | cleared  | Delete  | active   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is deleted from the directory | alice | cleared  | cleared  | selected | Disable | inactive |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is deleted from the directory | alice | cleared  | cleared  | selected | Delete  | absent   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is deleted from the directory | alice | cleared  | cleared  | cleared  | Disable | active   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" is deleted from the directory | alice | cleared  | cleared  | cleared  | Delete  | active   |
+
+    @req:OPT-05 @req:OPT-06 @req:OPT-07 @req:OPT-08 @req:UM-08
+    Examples: a user who leaves the filter
+      | source                                                    | trigger                                     | user  | create   | update   | remove   | action  | result   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" no longer meets the source location | alice | selected | selected | selected | Disable | inactive |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" no longer meets the source location | alice | selected | selected | selected | Delete  | absent   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" no longer meets the source location | alice | selected | selected | cleared  | Disable | active   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" no longer meets the source location | alice | selected | selected | cleared  | Delete  | active   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" no longer meets the source location | alice | selected | cleared  | selected | Disable | inactive |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" no longer meets the source location | alice | selected | cleared  | selected | Delete  | absent   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" no longer meets the source location | alice | selected | cleared  | cleared  | Disable | active   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" no longer meets the source location | alice | selected | cleared  | cleared  | Delete  | active   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" no longer meets the source location | alice | cleared  | selected | selected | Disable | inactive |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" no longer meets the source location | alice | cleared  | selected | selected | Delete  | absent   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" no longer meets the source location | alice | cleared  | selected | cleared  | Disable | active   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" no longer meets the source location | alice | cleared  | selected | cleared  | Delete  | active   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" no longer meets the source location | alice | cleared  | cleared  | selected | Disable | inactive |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" no longer meets the source location | alice | cleared  | cleared  | selected | Delete  | absent   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" no longer meets the source location | alice | cleared  | cleared  | cleared  | Disable | active   |
+      | the filter "(&(objectClass=inetOrgPerson)(!(ou=Alumni)))" | "alice" no longer meets the source location | alice | cleared  | cleared  | cleared  | Delete  | active   |
+
+    @req:OPT-05 @req:OPT-06 @req:OPT-07 @req:OPT-08 @req:UM-08
+    Examples: a user who leaves the group
+      | source                                          | trigger                               | user  | create   | update   | remove   | action  | result   |
+      | the group "zoom-users" with the members "alice" | "alice" leaves the group "zoom-users" | alice | selected | selected | selected | Disable | inactive |
+      | the group "zoom-users" with the members "alice" | "alice" leaves the group "zoom-users" | alice | selected | selected | selected | Delete  | absent   |
+      | the group "zoom-users" with the members "alice" | "alice" leaves the group "zoom-users" | alice | selected | selected | cleared  | Disable | active   |
+      | the group "zoom-users" with the members "alice" | "alice" leaves the group "zoom-users" | alice | selected | selected | cleared  | Delete  | active   |
+      | the group "zoom-users" with the members "alice" | "alice" leaves the group "zoom-users" | alice | selected | cleared  | selected | Disable | inactive |
+      | the group "zoom-users" with the members "alice" | "alice" leaves the group "zoom-users" | alice | selected | cleared  | selected | Delete  | absent   |
+      | the group "zoom-users" with the members "alice" | "alice" leaves the group "zoom-users" | alice | selected | cleared  | cleared  | Disable | active   |
+      | the group "zoom-users" with the members "alice" | "alice" leaves the group "zoom-users" | alice | selected | cleared  | cleared  | Delete  | active   |
+      | the group "zoom-users" with the members "alice" | "alice" leaves the group "zoom-users" | alice | cleared  | selected | selected | Disable | inactive |
+      | the group "zoom-users" with the members "alice" | "alice" leaves the group "zoom-users" | alice | cleared  | selected | selected | Delete  | absent   |
+      | the group "zoom-users" with the members "alice" | "alice" leaves the group "zoom-users" | alice | cleared  | selected | cleared  | Disable | active   |
+      | the group "zoom-users" with the members "alice" | "alice" leaves the group "zoom-users" | alice | cleared  | selected | cleared  | Delete  | active   |
+      | the group "zoom-users" with the members "alice" | "alice" leaves the group "zoom-users" | alice | cleared  | cleared  | selected | Disable | inactive |
+      | the group "zoom-users" with the members "alice" | "alice" leaves the group "zoom-users" | alice | cleared  | cleared  | selected | Delete  | absent   |
+      | the group "zoom-users" with the members "alice" | "alice" leaves the group "zoom-users" | alice | cleared  | cleared  | cleared  | Disable | active   |
+      | the group "zoom-users" with the members "alice" | "alice" leaves the group "zoom-users" | alice | cleared  | cleared  | cleared  | Delete  | active   |

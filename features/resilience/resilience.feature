@@ -16,6 +16,7 @@ Feature: Resilience of provisioning against Zoom's faults
     And the directory has 6 generated users
     When a provisioning cycle runs
     Then the cycle created 6, updated 0 and disabled 0 users
+    And the provisioner waited at least 2 seconds
     And every generated user is in Zoom exactly once
 
     Examples:

@@ -13,6 +13,7 @@ Feature: Supported attributes
     And the directory has a user "alice" whose "<attribute>" is "<value>"
     When a provisioning cycle runs
     Then the Zoom user "alice" has the "<field>" "<value>"
+    And the creation of "alice" sent Zoom the "<field>" "<value>"
 
     @req:ATTR-03
     Examples: Department

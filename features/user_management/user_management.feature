@@ -60,7 +60,7 @@ Feature: User management
     When the directory changes the "title" of "omar" to "Staff Engineer"
     And a provisioning cycle runs
     Then the Zoom user "omar" has the "Title" "Staff Engineer"
-    And the last update sent to Zoom carried only "Title"
+    And the last update sent to Zoom carried only the "Title" "Staff Engineer"
 
   @req:UM-05
   Scenario: A change of an unmapped attribute sends nothing to Zoom

@@ -54,6 +54,9 @@ Feature: Zoom behaviours the connector relies on
     Given Zoom already has the users "lia, max, ned"
     When Zoom's SCIM users are listed from index 1, 2 at a time
     Then the list starts at index 1 with 2 users
+    When Zoom's SCIM users are listed page by page, 2 at a time, from index 1 to the last
+    Then every user of the account was listed exactly once, among them "lia, max, ned"
+    And every page but the last held 2 users
     When Zoom's SCIM users are filtered by the username of "max"
     Then the list holds exactly the user "max"
     When Zoom's SCIM users are filtered by the username of "nobody"

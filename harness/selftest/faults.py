@@ -1170,3 +1170,63 @@ def _blind_retry(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(client_module.ZoomClient, "create_user", blind)
     mp.setattr(client_module.ZoomClient, "find_user", finder)
     mp.setattr(ZoomState, "email_taken", lambda self, user_name: False)
+
+
+@fault("retry-after-floor", "ENG-08", "client", "a 429 waits the one-second floor instead of its Retry-After")
+def _retry_floor(mp: pytest.MonkeyPatch) -> None:
+    mp.setattr(RetryPolicy, "rate_limited_wait", lambda self, response, attempt, now: max(1.0, self.backoff(attempt)))
+
+
+@fault("scim-page-overlap", "ZM-05", "emulator", "each SCIM page after the first repeats the previous page's last user")
+def _page_overlap(mp: pytest.MonkeyPatch) -> None:
+    page = scim._page
+    mp.setattr(scim, "_page", lambda items, total, start, count: page(items, total, max(1, start - 1), count))
+
+
+@fault("update-carries-more", "UM-04", "provisioner", "an update also sends an attribute that did not change")
+def _update_more(mp: pytest.MonkeyPatch) -> None:
+    build = mapping_module.scim_body
+
+    def more(values: dict[str, Any], *, user_name: str | None = None) -> dict[str, Any]:
+        body = build(values, user_name=user_name)
+        if user_name is None and "active" not in body:
+            body.setdefault("locale", "en-US")
+        return body
+
+    mp.setattr(engine, "scim_body", more)
+
+
+@fault("reenable-in-two-requests", "CHG-02", "provisioner", "re-enabling sends the licence in a separate update")
+def _two_requests(mp: pytest.MonkeyPatch) -> None:
+    enable = Provisioner._enable
+
+    def twice(self: Provisioner, plan: Any, deadline: float) -> Any:
+        update = self.client.update_user
+
+        def split(user_id: str, body: dict[str, Any], **kwargs: Any) -> Any:
+            licence = body.pop("userType", None)
+            answer = update(user_id, body, **kwargs)
+            if licence is not None:
+                answer = update(user_id, {"schemas": body["schemas"], "userType": licence}, **kwargs)
+            return answer
+
+        self.client.update_user = split  # type: ignore[method-assign]
+        try:
+            return enable(self, plan, deadline)
+        finally:
+            del self.client.update_user
+
+    mp.setattr(Provisioner, "_enable", twice)
+
+
+@fault("basic-licence-omitted", "ATTR-11", "mapping", "User Type Basic is not sent (Zoom's default hides it)")
+def _basic_omitted(mp: pytest.MonkeyPatch) -> None:
+    build = mapping_module.scim_body
+
+    def without_basic(values: dict[str, Any], *, user_name: str | None = None) -> dict[str, Any]:
+        body = build(values, user_name=user_name)
+        if body.get("userType") == "Basic":
+            del body["userType"]
+        return body
+
+    mp.setattr(engine, "scim_body", without_basic)
