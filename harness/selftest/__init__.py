@@ -103,7 +103,8 @@ def run_selftest(
     with tempfile.TemporaryDirectory(prefix="zoom-harness-selftest-") as name:
         outcomes_path = Path(name) / "outcomes.json"
         env = {**os.environ, "ZOOM_HARNESS_OUTCOMES": str(outcomes_path),
-               "ZOOM_HARNESS_SELFTEST": ",".join(f.name for f in chosen)}  # fmt: skip
+               "ZOOM_HARNESS_SELFTEST": ",".join(f.name for f in chosen),
+               "ZOOM_HARNESS_SELFTEST_ONLY": "1" if names else ""}  # fmt: skip
         workers = workers or os.cpu_count() or 2
         command = [sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:cacheprovider", "-p",
                    "harness.selftest.plugin", f"--rootdir={PROJECT}", "--zoom-target=emulator",

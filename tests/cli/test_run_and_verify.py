@@ -95,6 +95,11 @@ def test_no_secret_reaches_any_file_or_output_of_a_run(tmp_path: Path) -> None:
         tokens = [t for t in served.emulator.state.tokens]
     assert result.returncode == 0, result.stderr[-3000:]
     assert verify.returncode == 0, verify.stdout
+    checks = {c["name"]: (c["ok"], c["detail"]) for c in json.loads(verify.stdout)["checks"]}
+    probe = [name for name in checks if name.startswith("probe")]
+    assert probe == ["probe create", "probe read", "probe delete"], checks
+    assert all(checks[name][0] is True for name in probe), checks
+    assert checks["probe read"][1].startswith("read zoom-harness-probe-"), checks
     assert len(tokens) > 10
     basic = __import__("base64").b64encode(f"{credentials.client_id}:{secret}".encode()).decode()
     needles = [secret, basic, *tokens]

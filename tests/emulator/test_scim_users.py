@@ -90,7 +90,10 @@ def test_create_refuses_bad_bodies(zoom: Zoom, body: dict, detail_part: str) -> 
 
 
 def test_get_unknown_user_is_404(zoom: Zoom) -> None:
-    _scim_error(zoom.call("GET", "/scim2/Users/doesnotexist"), 404)
+    assert (
+        _scim_error(zoom.call("GET", "/scim2/Users/doesnotexist"), 404)["detail"]
+        == "User does not exist: doesnotexist."
+    )
 
 
 def test_list_pages_with_a_one_based_start_index(zoom: Zoom) -> None:
