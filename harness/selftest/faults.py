@@ -611,18 +611,29 @@ def _stays_inactive(mp: pytest.MonkeyPatch) -> None:
 # == OPT: provisioning options ====================================================================
 
 
-@fault("create-option-ignored", "OPT-02", "provisioner", "users are created with User Create cleared")
-def _create_ignored(mp: pytest.MonkeyPatch) -> None:
-    create = Provisioner._create
+def _option_ignored(method: str, option: str) -> Patch:
+    """Patch: the provisioner's ``method`` runs as if ``option`` were selected, whatever it is."""
 
-    def anyway(self: Provisioner, plan: Any, index: Any, deadline: float) -> Any:
-        options, self.options = self.options, dataclasses.replace(self.options, create=True)
-        try:
-            return create(self, plan, index, deadline)
-        finally:
-            self.options = options
+    def apply(mp: pytest.MonkeyPatch) -> None:
+        original = getattr(Provisioner, method)
 
-    mp.setattr(Provisioner, "_create", anyway)
+        def anyway(self: Provisioner, *args: Any) -> Any:
+            options, self.options = self.options, dataclasses.replace(self.options, **{option: True})
+            try:
+                return original(self, *args)
+            finally:
+                self.options = options
+
+        mp.setattr(Provisioner, method, anyway)
+
+    return apply
+
+
+for _method, _option, _requirement, _action in (("_create", "create", "OPT-02", "created"),
+                                                 ("_update", "update", "OPT-03", "updated"),
+                                                 ("_remove", "remove", "OPT-05", "disabled")):  # fmt: skip
+    fault(f"{_option}-option-ignored", _requirement, "provisioner",
+          f"users are {_action} with the option cleared")(_option_ignored(_method, _option))  # fmt: skip
 
 
 @fault("skip-not-warned", "OPT-02 OPT-03 OPT-05", "provisioner", "a suppressed action writes no warning")
@@ -631,37 +642,9 @@ def _silent_skip(mp: pytest.MonkeyPatch) -> None:
                counter="skipped"))  # fmt: skip
 
 
-@fault("update-option-ignored", "OPT-03", "provisioner", "users are updated with User Update cleared")
-def _update_ignored(mp: pytest.MonkeyPatch) -> None:
-    update = Provisioner._update
-
-    def anyway(self: Provisioner, plan: Any, deadline: float) -> Any:
-        options, self.options = self.options, dataclasses.replace(self.options, update=True)
-        try:
-            return update(self, plan, deadline)
-        finally:
-            self.options = options
-
-    mp.setattr(Provisioner, "_update", anyway)
-
-
 @fault("no-reenable", "OPT-04 CHG-02 LIM-06", "provisioner", "a user back in scope is never re-enabled")
 def _no_reenable(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(Provisioner, "_enable", lambda self, plan, deadline: engine._skipped(plan, None))
-
-
-@fault("remove-option-ignored", "OPT-05", "provisioner", "users are disabled with User Disable/Delete cleared")
-def _remove_ignored(mp: pytest.MonkeyPatch) -> None:
-    remove = Provisioner._remove
-
-    def anyway(self: Provisioner, plan: Any, deadline: float) -> Any:
-        options, self.options = self.options, dataclasses.replace(self.options, remove=True)
-        try:
-            return remove(self, plan, deadline)
-        finally:
-            self.options = options
-
-    mp.setattr(Provisioner, "_remove", anyway)
 
 
 @fault("default-remove-delete", "OPT-01", "provisioner", "the Remove User Action defaults to Delete")
