@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint serve
+.PHONY: setup run test lint serve mutants
 
 setup: $(STAMP)
 
@@ -27,3 +27,9 @@ lint: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/zoom-harness serve
+
+# Mutation testing of the modules the certification rests on (slow: not part of CI).
+mutants: $(STAMP)
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results

@@ -19,7 +19,8 @@ from harness.target import Target
 def _serve(args: argparse.Namespace) -> int:
     from mocks import ZoomEmulator, apply_seed, load_seed
     from mocks.seed import SeedError
-    from mocks.server import base_url, bind, is_loopback, serve_forever
+    from mocks.server import bind, is_loopback, point_at, serve_forever
+    from mocks.tls import ensure_certificates
 
     if not is_loopback(args.host) and not args.allow_remote:
         raise HarnessError(
@@ -27,12 +28,12 @@ def _serve(args: argparse.Namespace) -> int:
             "Use a loopback address, or add --allow-remote if you really mean it."
         )
     emulator = ZoomEmulator()
+    tls = ensure_certificates(args.tls_dir) if args.tls else None
     try:
         sock = bind(args.host, args.port)
     except OSError as error:
         raise HarnessError(f"cannot listen on {args.host}:{args.port}: {error.strerror}") from None
-    url = base_url(sock)
-    emulator.set_base_urls(url, url)
+    url = point_at(emulator, sock, tls)
     credentials = emulator.ready_account(
         account_id=args.account_id, client_id=args.client_id, client_secret=args.client_secret
     )
@@ -53,10 +54,33 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"  Client secret {credentials.client_secret}")
     if args.credentials_file:
         print(f"  Credentials written to {args.credentials_file}")
+    if tls is not None:
+        _print_tls(tls, sock.getsockname()[1])
     print(f"  Control API   {url}/_emulator/state   (Ctrl+C stops)", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
-        serve_forever(emulator, sock)
+        serve_forever(emulator, sock, tls=tls)
     return 0
+
+
+def _print_tls(tls: Any, port: int) -> None:
+    from mocks.tls import ZOOM_NAMES
+
+    password = tls.truststore_password
+    print(f"  TLS           a certificate for {', '.join(ZOOM_NAMES)}, signed by the harness's CA:")
+    print(f"    CA (PEM)      {tls.ca_pem}")
+    print(f"    Trust store   {tls.truststore} (PKCS12, password {password})")
+    print("    Trust it in a JVM, one of:")
+    print(f"      -Djavax.net.ssl.trustStore={tls.truststore} -Djavax.net.ssl.trustStoreType=PKCS12 "
+          f"-Djavax.net.ssl.trustStorePassword={password}")  # fmt: skip
+    print(f"      keytool -importcert -cacerts -alias zoom-harness -file {tls.ca_pem} -storepass changeit -noprompt")
+    print("      PingFederate: POST /pf-admin-api/v1/certificates/ca/import "
+          '{"id": "zoom-harness", "fileData": "<the CA PEM>"}')  # fmt: skip
+    print("    Map Zoom's names to this host, one of:")
+    print("      docker run --add-host zoom.us:HOST_IP --add-host api.zoom.us:HOST_IP ...  (compose: extra_hosts)")
+    print("      hosts file lines: HOST_IP zoom.us  and  HOST_IP api.zoom.us")
+    print("      a JVM alone: -Djdk.net.hosts.file=FILE with those two lines")
+    if port != 443:
+        print(f"    Zoom's connector calls port 443: serve with --port 443, or forward 443 to {port}")
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -433,6 +457,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--client-id", help="fixed client ID for the ready app")
     serve.add_argument("--client-secret", help="fixed client secret for the ready app")
     serve.add_argument("--allow-remote", action="store_true", help="allow binding a non-loopback address")
+    serve.add_argument("--tls", action="store_true", help="serve HTTPS as zoom.us and api.zoom.us, with the "
+                       "harness's CA (made once in --tls-dir, reused after)")  # fmt: skip
+    serve.add_argument("--tls-dir", default=".zoom-harness/tls", help="where the CA, certificate and trust "
+                       "store live (default .zoom-harness/tls)")  # fmt: skip
     serve.set_defaults(func=_serve)
 
     provision = commands.add_parser("provision", help="run one provisioning cycle of the reference provisioner")

@@ -24,6 +24,18 @@ class EmulatorASGI:
     def __init__(self, emulator: ZoomEmulator) -> None:
         self.emulator = emulator
 
+    def _base(self, scope: Scope) -> str:
+        """The API base, or the token base when it has a host of its own and the client asked it
+        (served under Zoom's names, ``zoom.us`` and ``api.zoom.us`` share one port)."""
+        emulator = self.emulator
+        if emulator.token_base_url == emulator.api_base_url:
+            return emulator.api_base_url
+        for name, value in scope["headers"]:
+            if name == b"host":
+                host = value.decode("latin-1").rpartition(":")[0] or value.decode("latin-1")
+                return emulator.token_base_url if host == emulator.token_host else emulator.api_base_url
+        return emulator.api_base_url
+
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
             await _lifespan(receive, send)
@@ -44,7 +56,7 @@ class EmulatorASGI:
         raw_path = scope.get("raw_path") or scope["path"].encode()
         if scope["query_string"]:
             raw_path += b"?" + scope["query_string"]
-        url = _parsed(self.emulator.api_base_url + raw_path.decode("latin-1"))
+        url = _parsed(self._base(scope) + raw_path.decode("latin-1"))
         request = httpx.Request(scope["method"], url, headers=scope["headers"], content=bytes(body))
         outcome = self.emulator.dispatch(request)
         if outcome.later is not None:

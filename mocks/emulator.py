@@ -136,6 +136,10 @@ class ZoomEmulator:
         return self.state.settings
 
     @property
+    def token_host(self) -> str:
+        return self._token_base.host
+
+    @property
     def token_url(self) -> str:
         return f"{self.token_base_url}/oauth/token"
 

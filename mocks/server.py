@@ -13,6 +13,7 @@ from types import TracebackType
 import uvicorn
 
 from mocks.emulator import ZoomEmulator
+from mocks.tls import TlsFiles
 
 LOOPBACK_HOSTS = frozenset({"localhost"})
 
@@ -50,9 +51,16 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def base_url(sock: socket.socket) -> str:
+def base_url(sock: socket.socket, scheme: str = "http") -> str:
     host, port = sock.getsockname()[:2]
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    return f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
+
+
+def zoom_urls(sock: socket.socket) -> tuple[str, str]:
+    """The token and API base URLs under Zoom's own names, on the socket's port."""
+    port = sock.getsockname()[1]
+    suffix = "" if port == 443 else f":{port}"
+    return f"https://zoom.us{suffix}", f"https://api.zoom.us{suffix}"
 
 
 def _fast_protocols() -> dict[str, str]:
@@ -66,8 +74,9 @@ def _fast_protocols() -> dict[str, str]:
     return {"http": "httptools", "loop": "uvloop"}
 
 
-def _server(emulator: ZoomEmulator, log_level: str) -> uvicorn.Server:
+def _server(emulator: ZoomEmulator, log_level: str, tls: TlsFiles | None = None) -> uvicorn.Server:
     logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
+    certificates = {"ssl_certfile": str(tls.certificate), "ssl_keyfile": str(tls.key)} if tls else {}
     config = uvicorn.Config(
         emulator.asgi_app(),
         **_fast_protocols(),  # type: ignore[arg-type]
@@ -76,15 +85,29 @@ def _server(emulator: ZoomEmulator, log_level: str) -> uvicorn.Server:
         lifespan="off",
         timeout_keep_alive=30,
         backlog=2048,
+        **certificates,  # type: ignore[arg-type]
     )
     return uvicorn.Server(config)
 
 
-def serve_forever(emulator: ZoomEmulator, sock: socket.socket, *, log_level: str = "warning") -> None:
-    """Serve until interrupted; the emulator answers on the socket's address."""
-    url = base_url(sock)
-    emulator.set_base_urls(url, url)
-    _server(emulator, log_level).run(sockets=[sock])
+def point_at(emulator: ZoomEmulator, sock: socket.socket, tls: TlsFiles | None) -> str:
+    """Where the emulator answers: the socket's address, or over TLS Zoom's own two names (the
+    token host and the API host, told apart by the Host header). Returns the API base URL."""
+    if tls is None:
+        url = base_url(sock)
+        emulator.set_base_urls(url, url)
+        return url
+    token_base, api_base = zoom_urls(sock)
+    emulator.set_base_urls(token_base, api_base)
+    return api_base
+
+
+def serve_forever(
+    emulator: ZoomEmulator, sock: socket.socket, *, log_level: str = "warning", tls: TlsFiles | None = None
+) -> None:
+    """Serve until interrupted; the emulator answers on the socket's address (or Zoom's names)."""
+    point_at(emulator, sock, tls)
+    _server(emulator, log_level, tls).run(sockets=[sock])
 
 
 class ServedEmulator:
@@ -93,14 +116,20 @@ class ServedEmulator:
     ``with ServedEmulator() as served: served.url``
     """
 
-    def __init__(self, emulator: ZoomEmulator | None = None, *, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        emulator: ZoomEmulator | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        tls: TlsFiles | None = None,
+    ) -> None:
         if not is_loopback(host):
             raise ValueError(f"ServedEmulator binds to loopback only, not {host}")
         self.emulator = emulator or ZoomEmulator()
         self._sock = bind(host, port)
-        self.url = base_url(self._sock)
-        self.emulator.set_base_urls(self.url, self.url)
-        self._server = _server(self.emulator, "warning")
+        self.url = point_at(self.emulator, self._sock, tls)
+        self._server = _server(self.emulator, "warning", tls)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
 
     def start(self) -> ServedEmulator:

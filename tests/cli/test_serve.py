@@ -107,3 +107,54 @@ def test_serve_reports_a_busy_port_in_one_line() -> None:
         )
     assert result.returncode == 2
     assert "cannot listen on 127.0.0.1" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serve_tls_answers_as_zoom_names_and_prints_how_to_trust_it(tmp_path: Path) -> None:
+    import ssl
+
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    tls_dir = tmp_path / "tls"
+    process = subprocess.Popen(_harness("serve", "--port", "0", "--tls", "--tls-dir", str(tls_dir)),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    lines: list[str] = []
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line.rstrip("\n"))
+            if "Control API" in line:
+                break
+        text = "\n".join(lines)
+        token_url = re.search(r"Token URL\s+(\S+)", text).group(1)  # type: ignore[union-attr]
+        api_base = re.search(r"API base URL\s+(\S+)", text).group(1)  # type: ignore[union-attr]
+        port = api_base.rsplit(":", 1)[1]
+        assert (token_url, api_base) == (f"https://zoom.us:{port}/oauth/token", f"https://api.zoom.us:{port}")
+        assert f"    CA (PEM)      {tls_dir / 'zoom-harness-ca.pem'}" in lines
+        assert f"-Djavax.net.ssl.trustStore={tls_dir / 'zoom-harness-truststore.p12'}" in text
+        assert "--add-host zoom.us:HOST_IP --add-host api.zoom.us:HOST_IP" in text
+        assert "certificates/ca/import" in text and "forward 443 to" in text
+        store = pkcs12.load_pkcs12((tls_dir / "zoom-harness-truststore.p12").read_bytes(), b"changeit")
+        assert [c.friendly_name for c in store.additional_certs] == [b"zoom-harness-ca"] and store.key is None
+        context = ssl.create_default_context(cafile=str(tls_dir / "zoom-harness-ca.pem"))
+        # The CA verifies the certificate for localhost; the Host header picks the token host.
+        secret = re.search(r"Client secret (\S+)", text).group(1)  # type: ignore[union-attr]
+        account = re.search(r"Account ID\s+(\S+)", text).group(1)  # type: ignore[union-attr]
+        client = re.search(r"Client ID\s+(\S+)", text).group(1)  # type: ignore[union-attr]
+        with httpx.Client(verify=context) as http:
+            grant = {"grant_type": "account_credentials", "account_id": account}
+            token = http.post(f"https://localhost:{port}/oauth/token", headers={"Host": f"zoom.us:{port}"},
+                              data=grant, auth=(client, secret))  # fmt: skip
+            assert token.status_code == 200 and token.json()["api_url"] == api_base
+            users = http.get(f"https://localhost:{port}/scim2/Users", headers={
+                "Host": f"api.zoom.us:{port}", "Authorization": f"Bearer {token.json()['access_token']}"})  # fmt: skip
+            assert users.status_code == 200 and users.json()["totalResults"] == 1
+        first_ca = (tls_dir / "zoom-harness-ca.pem").read_bytes()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(10)
+    from mocks.tls import ensure_certificates
+
+    first_certificate = (tls_dir / "zoom-emulator.pem").read_bytes()
+    ensure_certificates(tls_dir)  # a second serve: the CA a PingFederate already trusts is kept
+    assert (tls_dir / "zoom-harness-ca.pem").read_bytes() == first_ca
+    assert (tls_dir / "zoom-emulator.pem").read_bytes() != first_certificate
