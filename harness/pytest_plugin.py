@@ -24,6 +24,10 @@ EMULATOR_ONLY_REASON = (
     "needs the emulator's control surface (clock, faults, app building or seeded admins), "
     "which a real Zoom account does not offer"
 )
+REFERENCE_ONLY_REASON = (
+    "needs the reference provisioner's internals (a process stopped mid-cycle or restarted on its sync state, "
+    "the calls in flight inside its client), which PingFederate does not expose"
+)
 IN_PROCESS_REASON = (
     "needs the client to share the emulator's clock (token renewal timing), which only the in-process emulator offers"
 )
@@ -49,6 +53,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--certification-report",
         metavar="DIR",
         help="write the certification report (report.json, report.html) into DIR",
+    )
+    group.addoption(
+        "--zoom-sut",
+        choices=("reference", "pingfederate"),
+        default=os.environ.get("ZOOM_HARNESS_SUT", "reference"),
+        help="the system under test: the reference provisioner (default) or a PingFederate (its admin API from "
+        "PF_ADMIN_URL, PF_ADMIN_USER, PF_ADMIN_PASSWORD)",
     )
     group.addoption(
         "--zoom-directory",
@@ -78,6 +89,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "req(id): the requirement a scenario certifies")
     config.addinivalue_line("markers", "emulator_only: needs the emulator's control surface")
     config.addinivalue_line("markers", "in_process: needs the client to share the emulator's clock")
+    config.addinivalue_line("markers", "reference_only: needs the reference provisioner's internals")
     worker_input = getattr(config, "workerinput", None)
     if worker_input is not None:
         config.option.faker_seed = worker_input["faker_seed"]  # the controller's, so every worker agrees
@@ -98,6 +110,16 @@ def pytest_configure(config: pytest.Config) -> None:
             ChannelFile.load(config.option.zoom_channel)
         except HarnessError as error:
             pytest.exit(f"--zoom-channel: {error}", returncode=2)
+    if config.option.zoom_sut == "pingfederate":
+        from harness.sut.pingfederate import AdminAddress
+
+        if config.option.zoom_directory != "ldap":
+            pytest.exit("--zoom-sut pingfederate: PingFederate reads an LDAP directory; add --zoom-directory ldap",
+                        returncode=2)  # fmt: skip
+        try:
+            AdminAddress.from_environment().check()
+        except HarnessError as error:
+            pytest.exit(f"--zoom-sut pingfederate: {error}", returncode=2)
     if config.option.zoom_directory == "ldap" and slapd_binary() is None:
         pytest.exit(f"--zoom-directory ldap: slapd is not installed; {INSTALL_HINT}", returncode=2)
     if config.option.zoom_target == TargetKind.ZOOM.value:
@@ -125,7 +147,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 def pytest_bdd_apply_tag(tag: str, function: Any) -> Any:
     if tag.startswith("req:"):
         return pytest.mark.req(tag[4:])(function) or True
-    if tag in ("emulator-only", "in-process"):
+    if tag in ("emulator-only", "in-process", "reference-only"):
         return getattr(pytest.mark, tag.replace("-", "_"))(function) or True
     return None
 
@@ -140,8 +162,11 @@ def requirement_ids(item: pytest.Item) -> list[str]:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     kind = TargetKind(config.option.zoom_target)
+    other_system = config.option.zoom_sut != "reference"
     for item in items:
-        if kind is TargetKind.ZOOM and item.get_closest_marker("emulator_only"):
+        if other_system and item.get_closest_marker("reference_only"):
+            item.add_marker(pytest.mark.skip(reason=REFERENCE_ONLY_REASON))
+        elif kind is TargetKind.ZOOM and item.get_closest_marker("emulator_only"):
             item.add_marker(pytest.mark.skip(reason=EMULATOR_ONLY_REASON))
         elif kind is not TargetKind.EMULATOR and item.get_closest_marker("in_process"):
             item.add_marker(pytest.mark.skip(reason=IN_PROCESS_REASON))
@@ -167,6 +192,10 @@ def session_target(pytestconfig: pytest.Config, directory_server: DirectoryServe
     for built in _session_target(pytestconfig):
         built.directory = directory_server
         built.channel_file = channel
+        if pytestconfig.option.zoom_sut == "pingfederate":
+            from harness.sut.pingfederate import AdminAddress
+
+            built.pingfederate = AdminAddress.from_environment()
         yield built
 
 

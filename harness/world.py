@@ -8,11 +8,13 @@ HTTP exchange as evidence.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -32,6 +34,9 @@ from harness.provisioner.records import ChannelSummary, ProvisionerRecords
 from harness.provisioner.store import SyncStore
 from harness.recording import Recorder
 from harness.source import Directory, SourceLocation
+from harness.sut import ChannelSetup, SystemUnderTest
+from harness.sut.pingfederate import AdminAddress
+from harness.sut.reference import ReferenceSystem
 from harness.target import Target
 from harness.zoom.client import ZoomClient
 from harness.zoom.errors import TokenError
@@ -53,6 +58,10 @@ HTTP_TIME_SCALE = 0.01
 
 class NeedsEmulator(HarnessError):
     """A step that needs the emulator's control surface ran against a real Zoom account."""
+
+
+class NeedsReference(HarnessError):
+    """A step that needs the reference provisioner's internals ran against another system."""
 
 
 @dataclass
@@ -89,6 +98,8 @@ class SessionTarget:
     directory: DirectoryServer | None = None
     #: Every scenario's starting channel (``--zoom-channel``); None: the documented defaults.
     channel_file: ChannelFile | None = None
+    #: PingFederate's Administrative API (``--zoom-sut pingfederate``); None: the reference provisioner.
+    pingfederate: AdminAddress | None = None
 
 
 class ProcessStopped(BaseException):
@@ -184,7 +195,10 @@ class World:
         self.store = SyncStore()
         self.records = ProvisionerRecords()
         self.channel_target: Target | None = None
-        self._provisioner: Provisioner | None = None
+        #: Whether the system under test holds the channel as the steps set it (reset by each change).
+        self._provisioner: Any = None
+        self.system: SystemUnderTest = self._system()
+        self.records = self.system.records
         self._clients: list[ZoomClient] = []
         self.in_flight: _InFlight | None = None
         self.call_hold = 0.0
@@ -214,6 +228,7 @@ class World:
             client.close()
         if isinstance(self.people, LdapPeople):
             self.people.close()
+        self.system.close()
         self.store.close()
         if self.session.kind is TargetKind.EMULATOR_HTTP and self.control is not None:
             self.control.clear_faults()
@@ -399,8 +414,7 @@ class World:
     def set_options(self, **options: Any) -> None:
         current = self.options
         self.options = ProvisioningOptions(**{**current.__dict__, **options})
-        if self._provisioner is not None:
-            self._provisioner.options = self.options
+        self._provisioner = None
 
     def set_location(self, location: SourceLocation) -> None:
         self.location = location
@@ -411,20 +425,51 @@ class World:
         self._provisioner = None
 
     @property
-    def provisioner(self) -> Provisioner:
+    def sut(self) -> SystemUnderTest:
+        """The system under test, configured with the channel as the steps have set it so far."""
         if self._provisioner is None:
             settings = dict(self.channel_settings)
             timeout = settings.pop("timeout", 60.0)
             channel = Channel(location=self.location, mapping=self.mapping, timeout=self.seconds(timeout), **settings)
-            # A call waits at most half the operation's timeout, leaving room for one retry.
-            client = self.client_for(self.channel_target or self.target, timeout=timeout / 2, probe=True)
-            clock = self.now
-            self._provisioner = Provisioner(
-                client, self._source(channel), channel=channel, options=self.options, store=self.store,
-                records=self.records, clock=clock,
-            )  # fmt: skip
-            self.provisioning_client = client
-        return self._provisioner
+            setup = ChannelSetup(self.channel_target or self.target, channel, self.options, self._source(channel))
+            self.system.configure(setup)
+            self._provisioner = getattr(self.system, "provisioner", None) or True
+        return self.system
+
+    @property
+    def provisioner(self) -> Provisioner:
+        """The reference provisioner itself, for the scenarios tagged ``@reference-only``."""
+        system = self.sut
+        if not isinstance(system, ReferenceSystem) or system.provisioner is None:
+            raise NeedsReference("this step needs the reference provisioner's internals")
+        return system.provisioner
+
+    def _system(self) -> SystemUnderTest:
+        """The reference provisioner, or the PingFederate the session was given."""
+        admin = self.session.pingfederate
+        if admin is None:
+            return ReferenceSystem(self._reference_client, self.store, self.records, self.now)
+        from harness.sut.pingfederate import PingFederateSystem
+
+        if self.session.directory is None or not isinstance(self.people, LdapPeople):
+            raise HarnessError("PingFederate reads an LDAP directory: run with --zoom-directory ldap")
+        log_dir = os.environ.get("PF_LOG_DIR")
+        state = Path(os.environ.get("ZOOM_HARNESS_STATE_DIR", ".zoom-harness"))
+        state.mkdir(parents=True, exist_ok=True)
+        return PingFederateSystem(
+            admin.client(), self.session.directory, self.people.root_dn, log_dir=Path(log_dir) if log_dir else None,
+            journal=self.control.journal if self.control is not None else None,
+            ledger=state / f"pingfederate-{self.seed:08x}.json",
+        )  # fmt: skip
+
+    def _reference_client(self, setup: ChannelSetup) -> ZoomClient:
+        # A call waits at most half the operation's timeout, leaving room for one retry.
+        timeout = setup.channel.timeout / (
+            2 * (HTTP_TIME_SCALE if self.session.kind is TargetKind.EMULATOR_HTTP else 1)
+        )
+        client = self.client_for(setup.target, timeout=timeout, probe=True)
+        self.provisioning_client = client
+        return client
 
     def _start_from(self, configured: ChannelFile) -> None:
         """The channel file is every scenario's starting channel; its steps change it from there.
@@ -450,18 +495,25 @@ class World:
     def activate_channel(self) -> None:
         self.activation_refusal = None
         try:
-            self.readiness = self.provisioner.activate()
+            self.readiness = self.sut.activate()
         except ActivationRefused as refusal:
             self.readiness = refusal.readiness
             self.activation_refusal = str(refusal)
         except TokenError as error:
             self.activation_refusal = str(error)
 
+    @property
+    def channel_active(self) -> bool:
+        return self.sut.channel_active
+
+    def token_requests(self) -> int:
+        return self.sut.token_requests()
+
     def run_cycle(self) -> ChannelSummary:
-        provisioner = self.provisioner
+        system = self.sut
         self.cycle_started_at = len(self.evidence.exchanges)
         self.cycle_clock = self.now()
-        summary = provisioner.run_cycle()
+        summary = system.next_cycle()
         self.cycle_waited = self.now() - self.cycle_clock
         self.summaries.append(summary)
         return summary
@@ -484,6 +536,8 @@ class World:
         """Stop the provisioner and start a new one on the same SQLite state file."""
         self.store.close()
         self.store = SyncStore(path)
+        assert isinstance(self.system, ReferenceSystem)
+        self.system.store = self.store
         self._provisioner = None
 
     # -- Zoom-side views ------------------------------------------------------------------

@@ -258,14 +258,14 @@ def activate_channel(world: World) -> None:
 @then("the channel is active")
 def channel_active(world: World) -> None:
     assert world.activation_refusal is None, world.activation_refusal
-    assert world.provisioner.channel.active
+    assert world.channel_active
 
 
 @then(parsers.re(rf"channel activation is refused because {q('cause')}"))
 def channel_refused(world: World, cause: str) -> None:
     assert world.activation_refusal is not None, "the channel was activated"
     assert cause in world.activation_refusal, world.activation_refusal
-    assert not world.provisioner.channel.active
+    assert not world.channel_active
 
 
 @then("channel activation names every missing scope:")

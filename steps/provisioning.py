@@ -456,8 +456,7 @@ def audit_fields(world: World, datatable: list[list[str]]) -> None:
 
 @then(parsers.re(r"the provisioner asked for (?P<count>\d+) access tokens?"))
 def token_requests(world: World, count: str) -> None:
-    assert world.provisioning_client is not None
-    assert world.provisioning_client.auth.token_requests == int(count)
+    assert world.token_requests() == int(count)
 
 
 @then(parsers.parse("at most {threads:d} calls to Zoom were in flight at once"))

@@ -9,7 +9,7 @@ Feature: Provisioning engine behaviours
   Background:
     Given a Zoom account ready for provisioning
 
-  @req:ENG-01
+  @req:ENG-01 @reference-only
   Scenario: The sync state is persisted and survives a restart
     Given the provisioner keeps its sync state in a file
     And the directory has the users:
@@ -50,7 +50,7 @@ Feature: Provisioning engine behaviours
     Then the cycle created 1, updated 0 and disabled 0 users
     And Zoom has the user "gwen"
 
-  @req:ENG-04
+  @req:ENG-04 @reference-only
   Scenario Outline: Max Threads bounds the concurrent operations against Zoom
     Given the channel's Max Threads is <threads>
     And Zoom takes 20 milliseconds to answer each call

@@ -58,7 +58,7 @@ Feature: Resilience of provisioning against Zoom's faults
     Then the cycle created 2, updated 0 and disabled 0 users
     And every generated user is in Zoom exactly once
 
-  @req:ENG-01 @req:ENG-09
+  @req:ENG-01 @req:ENG-09 @reference-only
   Scenario: A process stopped mid-cycle resumes from its sync state without duplicates
     Given the provisioner keeps its sync state in a file
     And the directory has 10 generated users

@@ -1,0 +1,57 @@
+"""Systems under test: what the steps drive, whichever system runs the connector.
+
+The steps configure one provisioning channel, activate it, let cycles run, and read what the
+system reports of them: channel summaries, audit records and log lines. :class:`SystemUnderTest` is
+that much; the reference provisioner (``reference.py``) and a real PingFederate driven through its
+Administrative API (``pingfederate.py``) implement it. Scenarios that need more (a process killed
+mid-cycle, the client's own counters) are tagged ``@reference-only``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from harness.preflight import Readiness
+from harness.provisioner.engine import Channel, ProvisioningOptions
+from harness.provisioner.records import ChannelSummary, ProvisionerRecords
+from harness.source import Directory
+from harness.target import Target
+
+
+@dataclass(frozen=True)
+class ChannelSetup:
+    """One channel as the steps configure it: where Zoom is, what to read and how to provision."""
+
+    target: Target
+    channel: Channel
+    options: ProvisioningOptions
+    #: What a cycle reads (the reference provisioner calls it; PingFederate reads its data store).
+    source: Callable[[], Directory]
+
+
+class SystemUnderTest(Protocol):
+    #: ``reference`` or ``pingfederate``.
+    kind: str
+    #: What the report's header names: the system, and for PingFederate its version and connector.
+    description: str
+    records: ProvisionerRecords
+
+    def configure(self, setup: ChannelSetup) -> None:
+        """Take the channel's configuration; nothing reaches Zoom until activation."""
+
+    def activate(self) -> Readiness:
+        """Activate the channel as the system does: refused (``ActivationRefused``) naming the cause."""
+
+    @property
+    def channel_active(self) -> bool: ...
+
+    def next_cycle(self) -> ChannelSummary:
+        """Let the next provisioning cycle run, and return its summary."""
+
+    def token_requests(self) -> int:
+        """How many access tokens the system asked Zoom for."""
+
+    def close(self) -> None:
+        """Undo everything the system under test was given (PingFederate: what the adapter made)."""
