@@ -428,6 +428,11 @@ def _run(args: argparse.Namespace) -> int:
     from harness.runner import run_features
 
     extra = [a for a in args.pytest_args if a != "--"]
+    directory = args.directory
+    if args.sut == "pingfederate":
+        _pingfederate(args)
+        extra.append("--zoom-sut=pingfederate")
+        directory = "ldap"  # PingFederate reads an LDAP data store: the harness's slapd
     if args.channel:
         from harness.channel_file import ChannelFile
 
@@ -437,7 +442,25 @@ def _run(args: argparse.Namespace) -> int:
         if args.target != "zoom":
             raise HarnessError("--record records a run against a real Zoom account: use it with --target zoom")
         extra.append(f"--zoom-record={args.record}")
-    return run_features(args.target, Path(args.report_dir), extra, seed=args.seed, directory=args.directory)
+    return run_features(args.target, Path(args.report_dir), extra, seed=args.seed, directory=directory)
+
+
+def _pingfederate(args: argparse.Namespace) -> None:
+    """Check PingFederate's admin API now (one line when it cannot be used) and hand it to the run."""
+    from harness.sut.pingfederate import AdminAddress
+
+    if not (args.pf_admin_url and args.pf_admin_user and args.pf_admin_password_env):
+        raise HarnessError("--sut pingfederate needs --pf-admin-url, --pf-admin-user and --pf-admin-password-env")
+    password = os.environ.get(args.pf_admin_password_env)
+    if password is None:
+        raise HarnessError(f"--pf-admin-password-env: the variable {args.pf_admin_password_env} is not set")
+    verify: bool | str = args.pf_ca_file or not args.pf_insecure
+    address = AdminAddress(args.pf_admin_url.rstrip("/"), args.pf_admin_user, password, verify)
+    version = address.check()
+    print(f"PingFederate {version} at {address.url}", file=sys.stderr)
+    os.environ.update(address.environment())
+    if args.pf_log_dir:
+        os.environ["PF_LOG_DIR"] = str(Path(args.pf_log_dir).resolve())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -527,6 +550,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--directory", choices=("memory", "ldap"), default="memory",
                      help="the source directory: in-memory (default) or a private OpenLDAP slapd")  # fmt: skip
     run.add_argument("--seed", type=int, help="Faker seed of the test data (default: random, printed)")
+    run.add_argument("--sut", choices=("reference", "pingfederate"), default="reference",
+                     help="the system under test: the reference provisioner (default) or a PingFederate")  # fmt: skip
+    pf = run.add_argument_group("PingFederate (--sut pingfederate)")
+    pf.add_argument("--pf-admin-url", metavar="URL", help="the Administrative API, https://HOST:9999")
+    pf.add_argument("--pf-admin-user", metavar="USER", help="an administrator (HTTP Basic)")
+    pf.add_argument("--pf-admin-password-env", metavar="VAR", help="the variable holding its password")
+    pf.add_argument("--pf-ca-file", metavar="PEM", help="the CA of PingFederate's admin certificate")
+    pf.add_argument("--pf-insecure", action="store_true", help="do not verify PingFederate's certificate")
+    pf.add_argument("--pf-log-dir", metavar="DIR", help="PingFederate's log folder, to read its cycles from")
     run.add_argument("--channel", metavar="FILE", help="a channel file every scenario starts from "
                      "(PingFederate's outboundProvision shape; default: the documented defaults)")  # fmt: skip
     run.add_argument("--record", metavar="DIR", help="with --target zoom: record every exchange (redacted) for `drift`")
