@@ -44,7 +44,13 @@ def _serve(args: argparse.Namespace) -> int:
             sock.close()
             raise HarnessError(f"seed {args.seed}: {error}") from None
     if args.credentials_file:
-        _write_private(Path(args.credentials_file), json.dumps(credentials.to_dict(), indent=2) + "\n")
+        written = credentials.to_dict()
+        if tls is not None:
+            # For the harness on this host: loopback URLs (the certificate names 127.0.0.1 too);
+            # PingFederate uses Zoom's names, mapped to this host.
+            local = f"https://127.0.0.1:{sock.getsockname()[1]}"
+            written.update(token_url=f"{local}/oauth/token", api_base_url=local)
+        _write_private(Path(args.credentials_file), json.dumps(written, indent=2) + "\n")
     where = "loopback only" if is_loopback(args.host) else "REACHABLE FROM OTHER HOSTS"
     print(f"Zoom emulator listening on {url} ({where})")
     print(f"  Token URL     {credentials.token_url}")

@@ -33,8 +33,12 @@ class EmulatorASGI:
         for name, value in scope["headers"]:
             if name == b"host":
                 host = value.decode("latin-1").rpartition(":")[0] or value.decode("latin-1")
-                return emulator.token_base_url if host == emulator.token_host else emulator.api_base_url
-        return emulator.api_base_url
+                if host == emulator.token_host:
+                    return emulator.token_base_url
+                if host == emulator.api_host:
+                    return emulator.api_base_url
+        # Another name (127.0.0.1, localhost): the token host's paths reach the token host.
+        return emulator.token_base_url if scope["path"].startswith("/oauth/") else emulator.api_base_url
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":

@@ -140,6 +140,10 @@ class ZoomEmulator:
         return self._token_base.host
 
     @property
+    def api_host(self) -> str:
+        return self._api_base.host
+
+    @property
     def token_url(self) -> str:
         return f"{self.token_base_url}/oauth/token"
 

@@ -115,7 +115,9 @@ def test_serve_tls_answers_as_zoom_names_and_prints_how_to_trust_it(tmp_path: Pa
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     tls_dir = tmp_path / "tls"
-    process = subprocess.Popen(_harness("serve", "--port", "0", "--tls", "--tls-dir", str(tls_dir)),
+    creds = tmp_path / "creds.json"
+    process = subprocess.Popen(_harness("serve", "--port", "0", "--tls", "--tls-dir", str(tls_dir),
+                                        "--credentials-file", str(creds)),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     lines: list[str] = []
     try:
@@ -136,6 +138,10 @@ def test_serve_tls_answers_as_zoom_names_and_prints_how_to_trust_it(tmp_path: Pa
         store = pkcs12.load_pkcs12((tls_dir / "zoom-harness-truststore.p12").read_bytes(), b"changeit")
         assert [c.friendly_name for c in store.additional_certs] == [b"zoom-harness-ca"] and store.key is None
         context = ssl.create_default_context(cafile=str(tls_dir / "zoom-harness-ca.pem"))
+        # Without a Host of Zoom's, the path picks the host: what the harness on this host uses.
+        with httpx.Client(verify=context) as http:
+            assert http.post(f"https://127.0.0.1:{port}/oauth/token").status_code == 400  # reached the token host
+            assert http.get(f"https://127.0.0.1:{port}/scim2/Users").json()["code"] == 124  # reached the API host
         # The CA verifies the certificate for localhost; the Host header picks the token host.
         secret = re.search(r"Client secret (\S+)", text).group(1)  # type: ignore[union-attr]
         account = re.search(r"Account ID\s+(\S+)", text).group(1)  # type: ignore[union-attr]
@@ -148,6 +154,9 @@ def test_serve_tls_answers_as_zoom_names_and_prints_how_to_trust_it(tmp_path: Pa
             users = http.get(f"https://localhost:{port}/scim2/Users", headers={
                 "Host": f"api.zoom.us:{port}", "Authorization": f"Bearer {token.json()['access_token']}"})  # fmt: skip
             assert users.status_code == 200 and users.json()["totalResults"] == 1
+        written = json.loads(creds.read_text())
+        assert (written["token_url"], written["api_base_url"]) == (
+            f"https://127.0.0.1:{port}/oauth/token", f"https://127.0.0.1:{port}")  # fmt: skip
         first_ca = (tls_dir / "zoom-harness-ca.pem").read_bytes()
     finally:
         process.send_signal(signal.SIGINT)
