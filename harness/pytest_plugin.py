@@ -95,16 +95,6 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.faker_seed = worker_input["faker_seed"]  # the controller's, so every worker agrees
     elif config.option.faker_seed is None:
         config.option.faker_seed = secrets.randbelow(2**31)
-    if config.option.certification_report:
-        from harness.report import ReportCollector
-
-        collector = ReportCollector(
-            Path(config.option.certification_report),
-            config.option.zoom_target,
-            config.option.faker_seed,
-            config.option.zoom_directory,
-        )
-        config.pluginmanager.register(collector, "zoom-harness-report")
     if config.option.zoom_channel:
         try:
             ChannelFile.load(config.option.zoom_channel)
@@ -117,9 +107,24 @@ def pytest_configure(config: pytest.Config) -> None:
             pytest.exit("--zoom-sut pingfederate: PingFederate reads an LDAP directory; add --zoom-directory ldap",
                         returncode=2)  # fmt: skip
         try:
-            AdminAddress.from_environment().check()
+            config.option.zoom_system = describe_pingfederate(AdminAddress.from_environment())
         except HarnessError as error:
             pytest.exit(f"--zoom-sut pingfederate: {error}", returncode=2)
+    else:
+        from harness.sut.reference import ReferenceSystem
+
+        config.option.zoom_system = ReferenceSystem.description
+    if config.option.certification_report:
+        from harness.report import ReportCollector
+
+        collector = ReportCollector(
+            Path(config.option.certification_report),
+            config.option.zoom_target,
+            config.option.faker_seed,
+            config.option.zoom_directory,
+            config.option.zoom_system,
+        )
+        config.pluginmanager.register(collector, "zoom-harness-report")
     if config.option.zoom_directory == "ldap" and slapd_binary() is None:
         pytest.exit(f"--zoom-directory ldap: slapd is not installed; {INSTALL_HINT}", returncode=2)
     if config.option.zoom_target == TargetKind.ZOOM.value:
@@ -132,6 +137,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.hookimpl(optionalhook=True)
+def describe_pingfederate(address: Any) -> str:
+    """PingFederate's version and the Zoom connector's descriptor id, for the report's header."""
+    from harness.sut.pingfederate import ZoomConnector
+
+    version = address.check()
+    with address.client() as admin:
+        return f"PingFederate {version} (connector {ZoomConnector.discover(admin).id})"
+
+
 def pytest_configure_node(node: Any) -> None:
     """pytest-xdist: hand the seed to each worker."""
     node.workerinput["faker_seed"] = node.config.option.faker_seed

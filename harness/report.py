@@ -40,6 +40,10 @@ PROPERTY = "zoom_harness_scenario"
 STATUSES = ("passed", "failed", "skipped", "uncovered")
 
 
+#: The default system under test (``harness.sut.reference``), named without importing it.
+SYSTEM = "reference provisioner (the harness's executable model of the Zoom Provisioner)"
+
+
 @dataclass
 class ScenarioResult:
     nodeid: str
@@ -67,11 +71,14 @@ def scenario_identity(item: pytest.Item) -> dict[str, Any]:
 class ReportCollector:
     """A pytest plugin: gathers scenario results (from xdist workers too) and writes the report."""
 
-    def __init__(self, folder: Path, target: str, seed: int | None, directory: str = "memory") -> None:
+    def __init__(
+        self, folder: Path, target: str, seed: int | None, directory: str = "memory", system: str = SYSTEM
+    ) -> None:
         self.folder = folder
         self.target = target
         self.seed = seed
         self.directory = directory
+        self.system = system
         self.results: dict[str, ScenarioResult] = {}
 
     @pytest.hookimpl(hookwrapper=True)
@@ -104,7 +111,7 @@ class ReportCollector:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if hasattr(session.config, "workerinput"):
             return  # the controller writes the report
-        document = build_report(list(self.results.values()), self.target, self.seed, self.directory)
+        document = build_report(list(self.results.values()), self.target, self.seed, self.directory, self.system)
         write_report(document, self.folder)
         mark_discriminating(self.folder)
         self.document = document
@@ -130,7 +137,7 @@ def requirement_status(scenarios: list[ScenarioResult]) -> str:
 
 
 def build_report(
-    results: list[ScenarioResult], target: str, seed: int | None, directory: str = "memory"
+    results: list[ScenarioResult], target: str, seed: int | None, directory: str = "memory", system: str = ""
 ) -> dict[str, Any]:
     requirements: list[dict[str, Any]] = []
     pages: dict[str, Counter[str]] = {}
@@ -159,6 +166,8 @@ def build_report(
         "target": target,
         #: Where the provisioner read its users: "memory" (in-process) or "ldap" (a slapd server).
         "directory": directory,
+        #: What ran the connector: the reference provisioner, or PingFederate's version and connector id.
+        "system_under_test": system or SYSTEM,
         "harness_version": __version__,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "faker_seed": seed,
@@ -294,6 +303,7 @@ def render_html(document: dict[str, Any]) -> str:
     header, summary = document["header"], document["summary"]
     req_totals = summary["requirements"]
     facts = {
+        "System under test": header.get("system_under_test", SYSTEM),
         "Target": header["target"],
         "Directory": {"ldap": "LDAP (OpenLDAP slapd)", "memory": "in-memory"}.get(header.get("directory", ""), "?"),
         "Harness": header["harness_version"],

@@ -9,6 +9,7 @@ from harness.preflight import Readiness
 from harness.provisioner.engine import Provisioner
 from harness.provisioner.records import ChannelSummary, ProvisionerRecords
 from harness.provisioner.store import SyncStore
+from harness.report import SYSTEM
 from harness.sut import ChannelSetup
 from harness.zoom.client import ZoomClient
 
@@ -17,7 +18,7 @@ ClientFactory = Callable[[ChannelSetup], ZoomClient]
 
 class ReferenceSystem:
     kind = "reference"
-    description = "reference provisioner (the harness's executable model of the Zoom Provisioner)"
+    description = SYSTEM
 
     def __init__(
         self, make_client: ClientFactory, store: SyncStore, records: ProvisionerRecords, clock: Callable[[], float]

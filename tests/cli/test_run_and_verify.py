@@ -29,6 +29,7 @@ def test_run_writes_every_report_and_certifies_every_requirement(tmp_path: Path)
     assert {p.name for p in reports.iterdir()} == {"report.json", "report.html", "junit.xml", "cucumber.json"}
     document = json.loads((reports / "report.json").read_text())
     assert document["header"]["target"] == "emulator" and document["header"]["faker_seed"] == 1234
+    assert document["header"]["system_under_test"].startswith("reference provisioner")
     assert document["summary"]["requirements"] == {"passed": 80, "failed": 0, "skipped": 0, "uncovered": 0}
     assert len(document["requirements"]) == 80
     first = document["requirements"][0]

@@ -280,3 +280,10 @@ def test_run_against_an_unreachable_pingfederate_is_one_line(tmp_path: Path) -> 
     assert answer.stderr == (
         "zoom-harness run: error: cannot reach PingFederate's admin API at https://127.0.0.1:9: ConnectError\n"
     )
+
+
+def test_the_report_names_pingfederates_version_and_connector(pf: Any) -> None:
+    from harness.pytest_plugin import describe_pingfederate
+
+    described = describe_pingfederate(AdminAddress(ADMIN, "Administrator", "2FederateM0re"))
+    assert described == "PingFederate 12.1.0.4 (connector com.pingidentity.zoom.ZoomConnector)"
