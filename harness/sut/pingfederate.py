@@ -302,6 +302,7 @@ class PingFederateSystem:
         journal: Callable[[], list[dict[str, Any]]] | None = None,
         ledger: Path | None = None,
         cycle_timeout: float = 300.0,
+        frequency: int = 5,
         quiet: float = 5.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -322,6 +323,8 @@ class PingFederateSystem:
         self.connection_id = f"zoomharness{self.suffix}"
         self.created: list[str] = []
         self.setup: ChannelSetup | None = None
+        self.frequency = frequency
+        self._settings: dict[str, Any] | None = None
         self._active = False
         self._journal_seen = 0
 
@@ -333,7 +336,17 @@ class PingFederateSystem:
         if self.ledger is not None:
             self.ledger.write_text(json.dumps({"created": self.created}), encoding="utf-8")
 
+    def _shorten_cycles(self) -> None:
+        """Cycles every ``frequency`` seconds while the harness runs (PingFederate's default is 60);
+        the original setting is put back by :meth:`close`."""
+        path = "/serverSettings/outboundProvisioning"
+        self._settings = self.admin.get(path) or {}
+        if self._settings.get("synchronizationFrequency") != self.frequency:
+            self.admin.call("PUT", path, {**self._settings, "synchronizationFrequency": self.frequency})
+
     def configure(self, setup: ChannelSetup) -> None:
+        if self._settings is None:
+            self._shorten_cycles()
         self.setup = setup
         if f"/dataStores/{self.store_id}" not in self.created:
             self._remember(f"/dataStores/{self.store_id}")
@@ -425,6 +438,11 @@ class PingFederateSystem:
                 self.admin.call("DELETE", path)
             except PingFederateError as error:
                 left.append(f"{path}: {error}")
+        if self._settings and self._settings.get("synchronizationFrequency") != self.frequency:
+            try:
+                self.admin.call("PUT", "/serverSettings/outboundProvisioning", self._settings)
+            except PingFederateError as error:
+                left.append(f"the synchronization frequency: {error}")
         if self.ledger is not None and not left:
             self.ledger.unlink(missing_ok=True)
         if left:

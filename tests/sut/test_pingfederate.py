@@ -97,6 +97,9 @@ def pf() -> Any:
     with respx.mock(base_url=API, assert_all_called=False) as router:
         router.get("/version").respond(json={"version": "12.1.0.4"})
         router.get("/idp/connectors/descriptors").respond(json=DESCRIPTORS)
+        router.get("/serverSettings/outboundProvisioning").respond(json={
+            "dataStoreRef": {"id": "ProvisionerDS"}, "synchronizationFrequency": 60})  # fmt: skip
+        router.put("/serverSettings/outboundProvisioning").respond(200, json={})
         router.post("/dataStores").respond(201, json={})
         router.post("/idp/spConnections").respond(201, json={})
         router.route(method="PUT", url__regex=r"/idp/spConnections/\w+$").respond(200, json={})
@@ -114,6 +117,8 @@ def test_configure_sends_a_data_store_and_a_connection_that_follow_the_schemas(p
     assert system.description == "PingFederate 12.1.0.4 (connector com.pingidentity.zoom.ZoomConnector)"
     system.configure(_setup())
     store_call, connection_call = pf.calls[-2], pf.calls[-1]
+    assert json.loads(pf.calls[-3].request.content) == {"dataStoreRef": {"id": "ProvisionerDS"},
+                                                       "synchronizationFrequency": 5}  # fmt: skip
     for call in (store_call, connection_call):
         assert call.request.headers["X-XSRF-Header"] == "PingFederate"
         assert call.request.headers["Content-Type"] == "application/json"
@@ -238,6 +243,9 @@ def test_close_deletes_what_was_made_newest_first_and_keeps_the_ledger_on_failur
     system = _system(tmp_path)
     system.configure(_setup())
     system.close()
+    frequencies = [json.loads(c.request.content)["synchronizationFrequency"] for c in pf.calls
+                   if c.request.method == "PUT" and c.request.url.path.endswith("/outboundProvisioning")]  # fmt: skip
+    assert frequencies == [5, 60]  # shortened for the run, then PingFederate's own setting again
     deletes = [c.request.url.path for c in pf.calls if c.request.method == "DELETE"]
     assert deletes == [f"/pf-admin-api/v1/idp/spConnections/{system.connection_id}",
                        f"/pf-admin-api/v1/dataStores/{system.store_id}"]  # fmt: skip
