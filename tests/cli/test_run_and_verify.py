@@ -54,7 +54,8 @@ def test_run_reports_a_failed_scenario(tmp_path: Path) -> None:
     (tmp_path / "break_remove_action.py").write_text(
         "from harness.provisioner import engine\nengine.Provisioner._remove_event = lambda self: 'DISABLE'\n"
     )
-    result = _harness("run", "--report-dir", str(tmp_path / "r"), "--", "-p", "break_remove_action", env=env)
+    result = _harness("run", "--report-dir", str(tmp_path / "r"), "--", "-p", "break_remove_action", "-k",
+                      "every_option_and_remove_user_action", env=env)  # fmt: skip
     assert result.returncode == 1
     document = json.loads((tmp_path / "r" / "report.json").read_text())
     failed = {r["id"] for r in document["requirements"] if r["status"] == "failed"}
@@ -91,7 +92,8 @@ def test_no_secret_reaches_any_file_or_output_of_a_run(tmp_path: Path) -> None:
             "ZOOM_TEST_EMAIL_DOMAIN": "scan.example",
             "ZOOM_HARNESS_STATE_DIR": str(tmp_path / "state"),
         }
-        result = _harness("run", "--target", "zoom", "--report-dir", str(tmp_path / "reports"), env=env, cwd=tmp_path)
+        result = _harness("run", "--target", "zoom", "--report-dir", str(tmp_path / "reports"), "--", "-k",
+                          "not every_option_and_remove_user_action", env=env, cwd=tmp_path)  # fmt: skip
         verify = _harness("verify", "--json", "--probe-user", env=env, cwd=tmp_path)
         tokens = [t for t in served.emulator.state.tokens]
     assert result.returncode == 0, result.stderr[-3000:]
