@@ -441,15 +441,15 @@ def _list_full(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(scim, "_RENDERED", {})
 
 
-def _within(method: str, attribute: str, replacement: Callable[..., Any]) -> Patch:
-    """Patch: while the provisioner runs ``method``, its own client's ``attribute`` is replaced
-    (the harness's observing clients keep the real one)."""
+def _within(method: str, attribute: str, wrap: Callable[[Callable[..., Any]], Callable[..., Any]]) -> Patch:
+    """Patch: while the provisioner runs ``method``, its own client's ``attribute`` is ``wrap`` of
+    the real one (the harness's observing clients keep the real one)."""
 
     def apply(mp: pytest.MonkeyPatch) -> None:
         original = getattr(Provisioner, method)
 
         def run(self: Provisioner, *args: Any, **kwargs: Any) -> Any:
-            setattr(self.client, attribute, replacement)
+            setattr(self.client, attribute, wrap(getattr(self.client, attribute)))
             try:
                 return original(self, *args, **kwargs)
             finally:
@@ -461,7 +461,7 @@ def _within(method: str, attribute: str, replacement: Callable[..., Any]) -> Pat
 
 
 fault("link-compares-list-result", "ZM-12", "provisioner", "linking compares the thinner list result")(
-    _within("_link", "get_user", lambda user_id, *, deadline=None: None)
+    _within("_link", "get_user", lambda real: lambda user_id, *, deadline=None: None)
 )
 
 
@@ -775,7 +775,7 @@ def _phone(mp: pytest.MonkeyPatch) -> None:
 
 
 fault("no-link-duplicates", "UM-01", "provisioner", "an existing Zoom user is not looked up before a create")(
-    _within("_create", "find_user", lambda user_name, *, deadline=None: None)
+    _within("_create", "find_user", lambda real: lambda user_name, *, deadline=None: None)
 )
 
 
@@ -977,20 +977,14 @@ def _jwt(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(oauth, "_authenticated_app", any_client)
 
 
-@fault("licence-not-restored", "CHG-02", "provisioner", "re-enabling a user sends no licence")
-def _no_licence(mp: pytest.MonkeyPatch) -> None:
-    enable = Provisioner._enable
+def _without_licence(update: Callable[..., Any]) -> Callable[..., Any]:
+    return lambda user_id, body, **kwargs: update(user_id, {k: v for k, v in body.items() if k != "userType"},
+                                                  **kwargs)  # fmt: skip
 
-    def without_licence(self: Provisioner, plan: Any, deadline: float) -> Any:
-        update = self.client.update_user
-        self.client.update_user = lambda user_id, body, **kwargs: update(  # type: ignore[method-assign]
-            user_id, {k: v for k, v in body.items() if k != "userType"}, **kwargs)  # fmt: skip
-        try:
-            return enable(self, plan, deadline)
-        finally:
-            del self.client.update_user
 
-    mp.setattr(Provisioner, "_enable", without_licence)
+fault("licence-not-restored", "CHG-02", "provisioner", "re-enabling a user sends no licence")(
+    _within("_enable", "update_user", _without_licence)
+)
 
 
 # == ENG: the provisioning engine =====================================================================
@@ -1179,27 +1173,20 @@ def _update_more(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(engine, "scim_body", more)
 
 
-@fault("reenable-in-two-requests", "CHG-02", "provisioner", "re-enabling sends the licence in a separate update")
-def _two_requests(mp: pytest.MonkeyPatch) -> None:
-    enable = Provisioner._enable
+def _licence_apart(update: Callable[..., Any]) -> Callable[..., Any]:
+    def split(user_id: str, body: dict[str, Any], **kwargs: Any) -> Any:
+        licence = body.pop("userType", None)
+        answer = update(user_id, body, **kwargs)
+        if licence is not None:
+            answer = update(user_id, {"schemas": body["schemas"], "userType": licence}, **kwargs)
+        return answer
 
-    def twice(self: Provisioner, plan: Any, deadline: float) -> Any:
-        update = self.client.update_user
+    return split
 
-        def split(user_id: str, body: dict[str, Any], **kwargs: Any) -> Any:
-            licence = body.pop("userType", None)
-            answer = update(user_id, body, **kwargs)
-            if licence is not None:
-                answer = update(user_id, {"schemas": body["schemas"], "userType": licence}, **kwargs)
-            return answer
 
-        self.client.update_user = split  # type: ignore[method-assign]
-        try:
-            return enable(self, plan, deadline)
-        finally:
-            del self.client.update_user
-
-    mp.setattr(Provisioner, "_enable", twice)
+fault("reenable-in-two-requests", "CHG-02", "provisioner", "re-enabling sends the licence in a separate update")(
+    _within("_enable", "update_user", _licence_apart)
+)
 
 
 @fault("basic-licence-omitted", "ATTR-11", "mapping", "User Type Basic is not sent (Zoom's default hides it)")
