@@ -196,7 +196,7 @@ class World:
         self.records = ProvisionerRecords()
         self.channel_target: Target | None = None
         #: Whether the system under test holds the channel as the steps set it (reset by each change).
-        self._provisioner: Any = None
+        self._configured = False
         self.system: SystemUnderTest = self._system()
         self.records = self.system.records
         self._clients: list[ZoomClient] = []
@@ -216,7 +216,6 @@ class World:
         self.cycle_started_at = 0
         self.cycle_clock = 0.0
         self.cycle_waited = 0.0
-        self.provisioning_client: ZoomClient | None = None
         self.saved_token: str | None = None
 
     # -- life cycle -----------------------------------------------------------------------
@@ -405,35 +404,35 @@ class World:
     def set_target(self, target: Target | None = None, **changes: str) -> None:
         """The connection's Target: another app's credentials, or the current ones changed."""
         self.channel_target = (target or self.channel_target or self.target).with_credentials(**changes)
-        self._provisioner = None
+        self._configured = False
 
     def map_field(self, field_name: str, spec: FieldMapping | None) -> None:
         self.mapping = self.mapping.with_field(field_name, spec)
-        self._provisioner = None
+        self._configured = False
 
     def set_options(self, **options: Any) -> None:
         current = self.options
         self.options = ProvisioningOptions(**{**current.__dict__, **options})
-        self._provisioner = None
+        self._configured = False
 
     def set_location(self, location: SourceLocation) -> None:
         self.location = location
-        self._provisioner = None
+        self._configured = False
 
     def set_channel(self, **settings: Any) -> None:
         self.channel_settings.update(settings)
-        self._provisioner = None
+        self._configured = False
 
     @property
     def sut(self) -> SystemUnderTest:
         """The system under test, configured with the channel as the steps have set it so far."""
-        if self._provisioner is None:
+        if not self._configured:
             settings = dict(self.channel_settings)
             timeout = settings.pop("timeout", 60.0)
             channel = Channel(location=self.location, mapping=self.mapping, timeout=self.seconds(timeout), **settings)
             setup = ChannelSetup(self.channel_target or self.target, channel, self.options, self._source(channel))
             self.system.configure(setup)
-            self._provisioner = getattr(self.system, "provisioner", None) or True
+            self._configured = True
         return self.system
 
     @property
@@ -467,9 +466,7 @@ class World:
         timeout = setup.channel.timeout / (
             2 * (HTTP_TIME_SCALE if self.session.kind is TargetKind.EMULATOR_HTTP else 1)
         )
-        client = self.client_for(setup.target, timeout=timeout, probe=True)
-        self.provisioning_client = client
-        return client
+        return self.client_for(setup.target, timeout=timeout, probe=True)
 
     def _start_from(self, configured: ChannelFile) -> None:
         """The channel file is every scenario's starting channel; its steps change it from there.
@@ -530,7 +527,7 @@ class World:
         else:
             raise AssertionError("the cycle ended before the process was stopped")
         self.store.abandon()
-        self._provisioner = None
+        self._configured = False
 
     def restart(self, path: str) -> None:
         """Stop the provisioner and start a new one on the same SQLite state file."""
@@ -538,7 +535,7 @@ class World:
         self.store = SyncStore(path)
         assert isinstance(self.system, ReferenceSystem)
         self.system.store = self.store
-        self._provisioner = None
+        self._configured = False
 
     # -- Zoom-side views ------------------------------------------------------------------
 
