@@ -1,8 +1,7 @@
-"""Registers the emulator's fixtures and the harness's plugin for every test and feature."""
+"""Registers the step definitions for every test and feature. The emulator's fixtures and the
+harness's plugin load by the package's pytest11 entry points (``pip install -e .`` sets them up)."""
 
 pytest_plugins = [
-    "mocks.pytest_plugin",
-    "harness.pytest_plugin",
     "steps.app_setup",
     "steps.provisioning",
     "steps.zoom_api",
