@@ -18,11 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from harness.directory.ldap import CHANGE_ALGORITHMS, LdapAddress, SourceSettings
 from harness.errors import HarnessError
-from harness.mapping import FIELDS, FieldMapping, Mapping
+from harness.mapping import FIELDS, FieldMapping, Mapping, read_document
 from harness.provisioner.engine import Channel, ProvisioningOptions
 from harness.source import DEFAULT_FILTER, AccountStatus, SourceLocation
 
@@ -53,13 +51,7 @@ class ChannelFile:
 
     @classmethod
     def load(cls, path: str | Path) -> ChannelFile:
-        try:
-            document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        except OSError as error:
-            raise HarnessError(f"cannot read channel file {path}: {error.strerror}") from None
-        except yaml.YAMLError:
-            raise HarnessError(f"channel file {path} is not valid YAML or JSON") from None
-        return cls.from_document(document, str(path))
+        return cls.from_document(read_document(path, "channel file"), str(path))
 
     @classmethod
     def from_document(cls, document: Any, where: str = "channel file") -> ChannelFile:
@@ -260,7 +252,8 @@ def _attribute_mapping(node: _Node) -> Mapping:
 
 
 def _data_store(node: _Node) -> LdapAddress:
-    if node.choice("type", ("LDAP",)) and node.value.get("ldapType") is not None:
+    node.choice("type", ("LDAP",))
+    if node.value.get("ldapType") is not None:
         node.choice("ldapType", LDAP_TYPES)
     hostnames = node.list("hostnames")
     if not hostnames.value or not all(isinstance(h, str) and h for h in hostnames.value):

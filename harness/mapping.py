@@ -100,13 +100,7 @@ class Mapping:
 
     @classmethod
     def load(cls, path: str | Path) -> Mapping:
-        try:
-            document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        except OSError as error:
-            raise HarnessError(f"cannot read mapping file {path}: {error.strerror}") from None
-        except yaml.YAMLError:
-            raise HarnessError(f"mapping file {path} is not valid YAML or JSON") from None
-        return cls.from_document(document, str(path))
+        return cls.from_document(read_document(path, "mapping file"), str(path))
 
     @classmethod
     def from_document(cls, document: Any, where: str = "mapping") -> Mapping:
@@ -181,6 +175,16 @@ def _field(spec: Any, where: str) -> FieldMapping:
         parser=spec.get("parser", "none"),
         masked=spec.get("masked", False),
     )
+
+
+def read_document(path: str | Path, what: str) -> Any:
+    """A YAML or JSON file (YAML is a superset of JSON), or one line saying why it cannot be read."""
+    try:
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise HarnessError(f"cannot read {what} {path}: {error.strerror}") from None
+    except yaml.YAMLError:
+        raise HarnessError(f"{what} {path} is not valid YAML or JSON") from None
 
 
 def is_email(value: object) -> bool:

@@ -26,6 +26,7 @@ from harness.zoom import auth as auth_module
 from harness.zoom import client as client_module
 from harness.zoom.retry import RetryPolicy
 from mocks import control, oauth, rest, scim
+from mocks.errors import OAuthError
 from mocks.models import App, User, ZoomState
 from mocks.ratelimit import RateLimiter
 from mocks.routing import Call, Reply, Route
@@ -88,6 +89,11 @@ def wrap_route(
 
     table[index] = dataclasses.replace(original, handler=handler)
     mp.setattr(routes, "table", table)
+
+
+def _handler(name: str) -> Callable[[Call], Reply]:
+    """A route's own handler, as the emulator has it before any fault."""
+    return next(route.handler for route in _TABLES[name.split(".", 1)[0]].table if route.name == name)
 
 
 def _body(reply: Reply) -> Any:
@@ -196,7 +202,7 @@ def _inactive_tokens(mp: pytest.MonkeyPatch) -> None:
                 app.status = status
         return issue_token(call)
 
-    issue_token = next(r for r in oauth.routes.table if r.name == "oauth.token").handler
+    issue_token = _handler("oauth.token")
     wrap_route(mp, "oauth.token", instead=issue)
 
 
@@ -225,20 +231,13 @@ def _token_type(mp: pytest.MonkeyPatch) -> None:
 
 @fault("wrong-client-401", "ZM-02 CHG-01", "emulator", "a wrong client gets 401 instead of 400")
 def _wrong_client_401(mp: pytest.MonkeyPatch) -> None:
-    def after(call: Call, reply: Reply) -> Reply:
-        return Reply(401, reply.body, reply.headers) if reply.status == 400 else reply
-
-    original = next(r for r in oauth.routes.table if r.name == "oauth.token")
+    issue_token = _handler("oauth.token")
 
     def handler(call: Call) -> Reply:
         try:
-            return original.handler(call)
-        except Exception as error:
-            from mocks.errors import OAuthError
-
-            if isinstance(error, OAuthError):
-                return Reply(401, error.body())
-            raise
+            return issue_token(call)
+        except OAuthError as error:
+            return Reply(401, error.body())
 
     wrap_route(mp, "oauth.token", instead=handler)
 
@@ -251,8 +250,6 @@ def _any_grant(mp: pytest.MonkeyPatch) -> None:
 
 @fault("refusal-without-reason", "ZM-02", "emulator", "token refusals carry no reason")
 def _no_reason(mp: pytest.MonkeyPatch) -> None:
-    from mocks.errors import OAuthError
-
     body = OAuthError.body
     mp.setattr(OAuthError, "body", lambda self: {k: v for k, v in body(self).items() if k != "reason"})
 
@@ -675,24 +672,29 @@ def _delete_disables(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(Provisioner, "_remove_event", lambda self: "DISABLE")
 
 
-@fault("out-of-scope-kept", "OPT-08 UM-08", "provisioner", "a user who leaves the source location is kept")
-def _scope_kept(mp: pytest.MonkeyPatch) -> None:
-    plan = Provisioner._plan
+def _kept(reason: str, *, with_group_dn: bool = False) -> Patch:
+    """Patch: the removals planned for ``reason`` are dropped (only with a group DN, if asked)."""
 
-    def keep(self: Provisioner, directory: Any) -> list[Any]:
-        return [p for p in plan(self, directory) if p.reason != "no longer in the source location"]
+    def apply(mp: pytest.MonkeyPatch) -> None:
+        plan = Provisioner._plan
 
-    mp.setattr(Provisioner, "_plan", keep)
+        def keep(self: Provisioner, directory: Any) -> list[Any]:
+            plans = plan(self, directory)
+            if with_group_dn and self.channel.location.group_dn is None:
+                return plans
+            return [p for p in plans if p.reason != reason]
+
+        mp.setattr(Provisioner, "_plan", keep)
+
+    return apply
 
 
-@fault("deleted-kept", "OPT-08 UM-06", "provisioner", "a user deleted from the directory is kept")
-def _deleted_kept(mp: pytest.MonkeyPatch) -> None:
-    plan = Provisioner._plan
-
-    def keep(self: Provisioner, directory: Any) -> list[Any]:
-        return [p for p in plan(self, directory) if p.reason != "deleted from the datastore"]
-
-    mp.setattr(Provisioner, "_plan", keep)
+fault("out-of-scope-kept", "OPT-08 UM-08", "provisioner", "a user who leaves the source location is kept")(
+    _kept("no longer in the source location")
+)
+fault("deleted-kept", "OPT-08 UM-06", "provisioner", "a user deleted from the directory is kept")(
+    _kept("deleted from the datastore")
+)
 
 
 # == ATTR: supported attributes ==================================================================
@@ -847,17 +849,9 @@ def _status_ignored(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(AccountStatus, "enabled", lambda self, entry: True)
 
 
-@fault("group-leaver-kept", "UM-08", "provisioner", "a user removed from the group is kept")
-def _group_leaver(mp: pytest.MonkeyPatch) -> None:
-    plan = Provisioner._plan
-
-    def keep(self: Provisioner, directory: Any) -> list[Any]:
-        plans = plan(self, directory)
-        if self.channel.location.group_dn is None:
-            return plans
-        return [p for p in plans if p.reason != "no longer in the source location"]
-
-    mp.setattr(Provisioner, "_plan", keep)
+fault("group-leaver-kept", "UM-08", "provisioner", "a user removed from the group is kept")(
+    _kept("no longer in the source location", with_group_dn=True)
+)
 
 
 # == LIM: known limitations =========================================================================
