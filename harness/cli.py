@@ -448,7 +448,22 @@ def _run(args: argparse.Namespace) -> int:
         if args.target != "zoom":
             raise HarnessError("--record records a run against a real Zoom account: use it with --target zoom")
         extra.append(f"--zoom-record={args.record}")
-    return run_features(args.target, Path(args.report_dir), extra, seed=args.seed, directory=directory)
+    from harness.shards import Shard
+
+    shard = Shard.parse(args.shard) if args.shard else None
+    return run_features(args.target, Path(args.report_dir), extra, seed=args.seed, directory=directory, shard=shard)
+
+
+def _report_merge(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from harness.runner import print_summary
+    from harness.shards import merge_reports
+
+    merged = merge_reports([Path(folder) for folder in args.folders], Path(args.report_dir))
+    print_summary(Console(stderr=True), merged, Path(args.report_dir))
+    totals = merged["summary"]
+    return 1 if totals["scenarios"]["failed"] or totals["requirements"]["uncovered"] else 0
 
 
 def _pingfederate(args: argparse.Namespace) -> None:
@@ -568,8 +583,24 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--channel", metavar="FILE", help="a channel file every scenario starts from "
                      "(PingFederate's outboundProvision shape; default: the documented defaults)")  # fmt: skip
     run.add_argument("--record", metavar="DIR", help="with --target zoom: record every exchange (redacted) for `drift`")
+    run.add_argument("--shard", metavar="K/N", help="run the K-th of N balanced slices of the scenarios (for CI "
+                     "jobs in parallel; `report merge` joins their report folders)")  # fmt: skip
     run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="-- then extra pytest arguments")
     run.set_defaults(func=_run)
+
+    report = commands.add_parser("report", help="certification reports")
+    report_commands = report.add_subparsers(dest="report_command", metavar="COMMAND", required=True)
+    merge = report_commands.add_parser(
+        "merge",
+        help="merge the report folders of `run --shard K/N` into one certification report",
+        description="Merge the report folders of every shard of one run into one report (report.json, "
+        "report.html, junit.xml, cucumber.json). Refuses folders of different targets, systems under test, "
+        "directories, harness versions or seeds, and an incomplete set of shards. Exit status 1 when a "
+        "scenario failed or a requirement is uncovered.",
+    )
+    merge.add_argument("folders", nargs="+", metavar="DIR", help="the shards' report folders")
+    merge.add_argument("--report-dir", default="reports", help="where the merged report goes (default: reports)")
+    merge.set_defaults(func=_report_merge)
 
     directory = commands.add_parser("directory", help="a private LDAP directory (Debian's slapd) for the provisioner")
     directory_commands = directory.add_subparsers(dest="directory_command", metavar="COMMAND", required=True)

@@ -79,6 +79,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="with --zoom-target zoom: record every exchange with Zoom (redacted) into DIR, for `zoom-harness drift`",
     )
     group.addoption(
+        "--zoom-shard",
+        metavar="K/N",
+        help="run the K-th of N deterministic, balanced slices of the scenarios (`zoom-harness report merge` "
+        "joins the shards' reports)",
+    )
+    group.addoption(
         "--zoom-email-domain",
         default=os.environ.get("ZOOM_TEST_EMAIL_DOMAIN"),
         help="email domain of the users a run creates on a real Zoom account (ZOOM_TEST_EMAIL_DOMAIN)",
@@ -95,6 +101,14 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.faker_seed = worker_input["faker_seed"]  # the controller's, so every worker agrees
     elif config.option.faker_seed is None:
         config.option.faker_seed = secrets.randbelow(2**31)
+    if config.option.zoom_shard:
+        from harness.shards import Shard
+
+        try:
+            config.option.zoom_shard = Shard.parse(config.option.zoom_shard)
+        except HarnessError as error:
+            pytest.exit(f"--zoom-shard: {error}", returncode=2)
+        config.pluginmanager.register(config.option.zoom_shard, "zoom-harness-shard")
     if config.option.zoom_channel:
         try:
             ChannelFile.load(config.option.zoom_channel)
@@ -123,6 +137,8 @@ def pytest_configure(config: pytest.Config) -> None:
             config.option.faker_seed,
             config.option.zoom_directory,
             config.option.zoom_system,
+            on_worker=worker_input is not None,
+            shard=config.option.zoom_shard,
         )
         config.pluginmanager.register(collector, "zoom-harness-report")
     if config.option.zoom_directory == "ldap" and slapd_binary() is None:
@@ -178,6 +194,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     kind = TargetKind(config.option.zoom_target)
     other_system = config.option.zoom_sut != "reference"
     for item in items:
+        # JUnit XML carries each scenario's requirement IDs as properties.
+        item.user_properties.extend(("requirement", requirement) for requirement in requirement_ids(item))
         if other_system and item.get_closest_marker("reference_only"):
             item.add_marker(pytest.mark.skip(reason=REFERENCE_ONLY_REASON))
         elif kind is TargetKind.ZOOM and item.get_closest_marker("emulator_only"):

@@ -1,10 +1,11 @@
 """The certification report: every requirement of the catalogue, grouped by documentation page,
 with its scenarios, their results and their evidence. Written as ``report.json`` (shape below)
-and as a self-contained ``report.html``.
+and as a self-contained ``report.html``, with ``cucumber.json`` beside them (``harness.cucumber``).
 
 ``report.json``::
 
-    {"header": {"target", "directory", "harness_version", "date", "faker_seed", "totals": {...}},
+    {"header": {"target", "directory", "system_under_test", "harness_version", "date", "faker_seed",
+                "totals": {...}, "shard": "K/N" (one shard's report) or "shards": N (merged)},
      "summary": {"requirements": {"passed", "failed", "skipped", "uncovered"},
                  "scenarios": {"passed", "failed", "skipped"},
                  "pages": [{"page", "passed", "failed", "skipped", "uncovered"}]},
@@ -34,6 +35,7 @@ from typing import Any
 import pytest
 
 from harness import __version__
+from harness.cucumber import cucumber_features, scenario_gherkin
 from harness.requirements import catalogue
 
 PROPERTY = "zoom_harness_scenario"
@@ -54,6 +56,8 @@ class ScenarioResult:
     reason: str = ""
     duration: float = 0.0
     evidence: dict[str, Any] = field(default_factory=dict)
+    #: The scenario's Gherkin for ``cucumber.json`` (``harness.cucumber``); not part of report.json.
+    gherkin: dict[str, Any] = field(default_factory=dict)
 
 
 def scenario_identity(item: pytest.Item) -> dict[str, Any]:
@@ -72,9 +76,18 @@ class ReportCollector:
     """A pytest plugin: gathers scenario results (from xdist workers too) and writes the report."""
 
     def __init__(
-        self, folder: Path, target: str, seed: int | None, directory: str = "memory", system: str = SYSTEM
+        self,
+        folder: Path,
+        target: str,
+        seed: int | None,
+        directory: str = "memory",
+        system: str = SYSTEM,
+        on_worker: bool = False,
+        shard: object | None = None,
     ) -> None:
+        self.shard = shard  # a ``harness.shards.Shard``: the report says which slice of the run it holds
         self.folder = folder
+        self.on_worker = on_worker  # a pytest-xdist worker: its reports still travel to the controller
         self.target = target
         self.seed = seed
         self.directory = directory
@@ -88,9 +101,11 @@ class ReportCollector:
         if report.when == "teardown" and item.nodeid.startswith("steps/"):
             from harness.pytest_plugin import SCENARIO_KEY
 
-            data = {**scenario_identity(item), "evidence": item.stash.get(SCENARIO_KEY, {})}
+            data = {**scenario_identity(item), "evidence": item.stash.get(SCENARIO_KEY, {}),
+                    "gherkin": scenario_gherkin(item) or {}}  # fmt: skip
             report.user_properties.append((PROPERTY, data))
 
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if not report.nodeid.startswith("steps/"):
             return
@@ -107,12 +122,21 @@ class ReportCollector:
             if name == PROPERTY:
                 result.name, result.feature = value["name"], value["feature"]
                 result.requirements, result.evidence = value["requirements"], value["evidence"]
+                result.gherkin = value["gherkin"]
+        if self.on_worker:
+            return
+        # The evidence has reached the controller; JUnit XML keeps only the requirement IDs.
+        report.user_properties = [(name, value) for name, value in report.user_properties if name != PROPERTY]
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if hasattr(session.config, "workerinput"):
+        if self.on_worker:
             return  # the controller writes the report
-        document = build_report(list(self.results.values()), self.target, self.seed, self.directory, self.system)
+        results = list(self.results.values())
+        document = build_report(results, self.target, self.seed, self.directory, self.system)
+        if self.shard is not None:
+            document["header"]["shard"] = str(self.shard)
         write_report(document, self.folder)
+        write_cucumber(cucumber_features(results), self.folder)
         mark_discriminating(self.folder)
         self.document = document
 
@@ -150,7 +174,8 @@ def build_report(
                 **requirement.to_dict(),
                 "status": status,
                 "scenarios": [
-                    {"id": s.nodeid} | {k: v for k, v in asdict(s).items() if k not in ("nodeid", "requirements")}
+                    {"id": s.nodeid}
+                    | {k: v for k, v in asdict(s).items() if k not in ("nodeid", "requirements", "gherkin")}
                     for s in scenarios
                 ],
             }
@@ -186,6 +211,10 @@ def write_report(document: dict[str, Any], folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "report.json").write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
     (folder / "report.html").write_text(render_html(document), encoding="utf-8")
+
+
+def write_cucumber(features: list[dict[str, Any]], folder: Path) -> None:
+    (folder / "cucumber.json").write_text(json.dumps(features, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
 def gaps(document: dict[str, Any]) -> list[str]:
@@ -309,6 +338,8 @@ def render_html(document: dict[str, Any]) -> str:
         "Harness": header["harness_version"],
         "Date": header["date"],
         "Faker seed": header["faker_seed"],
+        **({"Shard": f"{header['shard']} (one slice of the run)"} if "shard" in header else {}),
+        **({"Shards": f"merged from {header['shards']}"} if "shards" in header else {}),
         "Requirements": f"{header['totals']['requirements']} ({req_totals['passed']} passed, "
         f"{req_totals['failed']} failed, {req_totals['skipped']} skipped, {req_totals['uncovered']} uncovered)",
         "Scenarios": f"{header['totals']['scenarios']} ({summary['scenarios']['passed']} passed, "
