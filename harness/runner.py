@@ -20,6 +20,8 @@ from harness.shards import Shard
 from harness.target import Target
 
 PROJECT = Path(__file__).resolve().parent.parent
+#: Where an installed wheel keeps the features and their steps (setup.py puts them there).
+INSTALLED_SUITE = Path(__file__).resolve().parent / "suite"
 _STYLE = {"passed": "green", "failed": "red", "skipped": "yellow", "uncovered": "bright_black"}
 
 
@@ -57,6 +59,14 @@ class _ProgressPlugin:
         self.progress.stop()
 
 
+def suite_folder() -> Path:
+    """The folder holding features/, steps/ and their conftest.py: the checkout, or the installed wheel."""
+    for folder in (PROJECT, INSTALLED_SUITE):
+        if (folder / "steps").is_dir() and (folder / "features").is_dir():
+            return folder
+    raise HarnessError(f"`run` finds no features: neither a checkout ({PROJECT}) nor an installed suite")
+
+
 def check_target(target: str) -> None:
     if target == "zoom":
         Target.resolve()
@@ -76,9 +86,8 @@ def run_features(
     console = console or Console(stderr=True)
     if directory == "ldap" and slapd_binary() is None:
         raise HarnessError(f"--directory ldap: slapd is not installed; {INSTALL_HINT}")
-    steps = PROJECT / "steps"
-    if not (steps.is_dir() and (PROJECT / "features").is_dir()):
-        raise HarnessError(f"`run` needs the project checkout (features/ and steps/ under {PROJECT})")
+    suite = suite_folder()
+    report_dir = report_dir.resolve()  # pytest runs from the suite's folder, not from here
     check_target(target)
     try:
         report_dir.mkdir(parents=True, exist_ok=True)
@@ -87,8 +96,10 @@ def run_features(
     except OSError as error:
         raise HarnessError(f"cannot write the report folder {report_dir}: {error.strerror}") from None
     arguments = [
-        str(steps),
-        f"--rootdir={PROJECT}",
+        str(suite / "steps"),
+        f"--rootdir={suite}",
+        # pyproject.toml says so in a checkout; an installed suite has no configuration file.
+        "-o", "bdd_features_base_dir=features",
         f"--zoom-target={target}",
         f"--zoom-directory={directory}",
         f"--certification-report={report_dir}",
@@ -102,7 +113,7 @@ def run_features(
     progress = _ProgressPlugin(console)
     cwd = os.getcwd()
     try:
-        os.chdir(PROJECT)  # pyproject.toml's pytest settings (features base dir) apply from here
+        os.chdir(suite)  # a checkout's pyproject.toml settings apply from here
         code = pytest.main(arguments, plugins=[progress])
     finally:
         os.chdir(cwd)
