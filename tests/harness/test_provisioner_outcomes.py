@@ -1,0 +1,154 @@
+"""What each decision of the reference provisioner leaves behind, one cycle further: the audit
+record (event, success, ids), the channel summary, the sync state it keeps, and what the next cycle
+does from that state."""
+
+from __future__ import annotations
+
+import json
+
+from harness.mapping import FieldMapping, Mapping
+from harness.provisioner.engine import ProvisioningOptions
+from harness.provisioner.store import SyncStore
+from tests.harness.conftest import World
+
+
+def _audit(provisioner: object) -> list[tuple[str, str, str | None, bool, str | None]]:
+    records = provisioner.records.audit  # type: ignore[attr-defined]
+    return [(a.event_type, a.source_id, a.target_id, a.is_success, a.non_success_cause) for a in records]
+
+
+def _writes(world: World) -> list[str]:
+    """The routes of the writes to Zoom since the journal was cleared (token requests are not writes)."""
+    return [e.route for e in world.zoom.journal.entries() if e.method != "GET" and not e.route.startswith("oauth")]
+
+
+def _created_then_forgotten(world: World, uid: str, **attributes: str) -> tuple[str, str]:
+    """A user provisioned once by a provisioner whose sync state is then lost: Zoom has the user, the
+    next provisioner does not know it. Returns the user's Zoom id and source GUID."""
+    person = world.people.add_person(uid, **attributes)
+    world.provisioner().run_cycle()
+    world.zoom.journal.clear()
+    return world.zoom_users()[f"{uid}@example.com"].id, person.guid
+
+
+def test_a_linked_user_that_matches_is_recorded_and_left_alone_next_cycle(world: World) -> None:
+    zoom_id, guid = _created_then_forgotten(world, "bob", title="Same")
+    store = SyncStore()
+    provisioner = world.provisioner(store=store)
+    summary = provisioner.run_cycle()
+    assert (summary.created, summary.updated, summary.failed) == (0, 1, 0)
+    assert _audit(provisioner) == [("UPDATE", guid, zoom_id, True, None)]
+    assert _writes(world) == []  # nothing differs: linked without a write
+    record = store.records()[guid]
+    assert (record.zoom_id, record.user_name, record.status, record.pending) == (
+        zoom_id, "bob@example.com", "active", False)  # fmt: skip
+    assert record.fingerprint is not None and record.sent["Title"] == "Same"
+    assert record.sent["Username"] == "bob@example.com"
+    # The next cycle sees a user it knows, unchanged: no request at all, no audit record.
+    world.zoom.journal.clear()
+    assert provisioner.run_cycle().updated == 0 and len(provisioner.records.audit) == 1
+    assert world.zoom.journal.entries() == []
+    # What it recorded is what later decisions act on: a disable reaches the linked user.
+    world.people.disable("bob")
+    assert provisioner.run_cycle().disabled == 1
+    assert world.zoom_users()["bob@example.com"].status == "inactive"
+    assert _audit(provisioner)[-1] == ("DISABLE", guid, zoom_id, True, None)
+    assert store.records()[guid].status == "disabled"
+
+
+def test_a_linked_user_that_differs_is_updated_once_with_only_the_difference(world: World) -> None:
+    zoom_id, guid = _created_then_forgotten(world, "cat", title="Old")
+    world.people.update("cat", title="New")
+    store = SyncStore()
+    provisioner = world.provisioner(store=store)
+    assert provisioner.run_cycle().updated == 1
+    assert _writes(world) == ["scim.users.replace"]
+    (put,) = [e for e in world.zoom.journal.entries() if e.route == "scim.users.replace"]
+    assert put.url.endswith(f"/scim2/Users/{zoom_id}")
+    assert json.loads(put.request_body) == {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "title": "New"}
+    assert _audit(provisioner) == [("UPDATE", guid, zoom_id, True, None)]
+    assert store.records()[guid].sent["Title"] == "New"
+    world.zoom.journal.clear()
+    assert provisioner.run_cycle().updated == 0 and _writes(world) == []
+
+
+def test_a_linked_user_that_differs_without_user_update_keeps_what_zoom_has(world: World) -> None:
+    zoom_id, guid = _created_then_forgotten(world, "dee", title="Old")
+    world.people.update("dee", title="New")
+    store = SyncStore()
+    provisioner = world.provisioner(store=store, options=ProvisioningOptions(update=False))
+    summary = provisioner.run_cycle()
+    assert (summary.updated, summary.skipped) == (0, 1) and _writes(world) == []
+    warnings = provisioner.records.warnings()
+    assert warnings[-1] == "User Update is not selected: user dee@example.com was not updated"
+    record = store.records()[guid]
+    # Zoom kept "Old": the state must not claim "New" was sent, or it would never be.
+    assert record.zoom_id == zoom_id and "Title" not in record.sent
+
+
+def test_a_linked_user_disabled_in_zoom_is_re_enabled_and_recorded_active(world: World) -> None:
+    zoom_id, guid = _created_then_forgotten(world, "eve", title="T")
+    world.zoom.state.update_user(world.credentials.account_id, zoom_id, status="inactive")
+    store = SyncStore()
+    provisioner = world.provisioner(store=store)
+    summary = provisioner.run_cycle()
+    assert (summary.enabled, summary.updated, summary.failed) == (1, 0, 0)
+    assert _audit(provisioner) == [("ENABLE", guid, zoom_id, True, None)]
+    assert world.zoom_users()["eve@example.com"].status == "active"
+    assert provisioner.records.warnings()[0].startswith("Linked user eve@example.com (source ")
+    record = store.records()[guid]
+    assert (record.status, record.zoom_id, record.user_name) == ("active", zoom_id, "eve@example.com")
+    world.zoom.journal.clear()
+    assert provisioner.run_cycle().enabled == 0 and _writes(world) == []
+
+
+def test_a_re_enable_keeps_the_restored_licence_for_the_next_one(world: World) -> None:
+    # User Type is not mapped: only the sync state remembers the licence, through two rounds.
+    world.zoom.state.create_user(world.credentials.account_id, "kim@example.com", user_type="Licensed")
+    guid = world.people.add_person("kim").guid
+    store = SyncStore()
+    provisioner = world.provisioner(store=store)
+    provisioner.run_cycle()
+    for _ in range(2):
+        world.people.disable("kim")
+        provisioner.run_cycle()
+        assert world.zoom_users()["kim@example.com"].user_type == "Basic"
+        world.people.enable("kim")
+        provisioner.run_cycle()
+        kim = world.zoom_users()["kim@example.com"]
+        assert (kim.status, kim.user_type) == ("active", "Licensed")
+        assert store.records()[guid].licence == "Licensed"
+    assert [a[0] for a in _audit(provisioner)] == ["UPDATE", "DISABLE", "ENABLE", "DISABLE", "ENABLE"]
+    assert all(a[3] for a in _audit(provisioner))
+
+
+def test_a_re_enable_sends_the_mapped_user_type_over_the_remembered_licence(world: World) -> None:
+    world.zoom.state.create_user(world.credentials.account_id, "lou@example.com", user_type="Basic")
+    world.people.add_person("lou", employeeType="Licensed")
+    mapping = Mapping.default().with_field("User Type", FieldMapping(("employeeType",)))
+    provisioner = world.provisioner(mapping=mapping)
+    provisioner.run_cycle()
+    world.people.disable("lou")
+    provisioner.run_cycle()
+    world.zoom.journal.clear()
+    world.people.enable("lou")
+    provisioner.run_cycle()
+    (patch,) = [e for e in world.zoom.journal.entries() if e.route in _writes(world)]
+    assert json.loads(patch.request_body)["active"] is True
+    assert json.loads(patch.request_body).get("userType") == "Licensed"
+
+
+def test_a_re_enable_without_user_update_is_skipped_with_a_warning(world: World) -> None:
+    world.people.add_person("max")
+    store = SyncStore()
+    provisioner = world.provisioner(store=store)
+    provisioner.run_cycle()
+    world.people.disable("max")
+    provisioner.run_cycle()
+    world.people.enable("max")
+    world.zoom.journal.clear()
+    skipping = world.provisioner(store=store, options=ProvisioningOptions(update=False))
+    summary = skipping.run_cycle()
+    assert (summary.enabled, summary.skipped) == (0, 1) and _writes(world) == []
+    assert skipping.records.warnings() == ["User Update is not selected: user max@example.com was not re-enabled"]
+    assert world.zoom_users()["max@example.com"].status == "inactive"
