@@ -3,9 +3,15 @@ and none failed; skipped and uncovered stay apart from passed; counts follow the
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
 import pytest
 
-from harness.report import ScenarioResult, build_report, gaps, requirement_status
+from harness.report import STATUSES, ScenarioResult, build_report, gaps, render_html, requirement_status, write_report
 
 
 def _scenario(status: str, requirement: str = "ATTR-10") -> ScenarioResult:
@@ -40,3 +46,91 @@ def test_the_report_counts_requirements_and_scenarios_by_status() -> None:
     page = next(p for p in document["summary"]["pages"] if p["page"] == "Supported attributes")
     assert (page["passed"], page["failed"], page["uncovered"]) == (1, 1, 9)
     assert document["header"]["target"] == "zoom" and document["header"]["faker_seed"] == 3
+
+
+def _svg(document: dict[str, Any]) -> ElementTree.Element:
+    page = render_html(document)
+    return ElementTree.fromstring(page[page.index("<svg") : page.index("</svg>") + 6])
+
+
+def test_the_chart_draws_one_bar_per_page_split_by_share_and_a_legend_below() -> None:
+    document = build_report([_scenario("passed", "ATTR-10"), _scenario("failed", "ATTR-11")], "emulator", 1)
+    svg = _svg(document)
+    pages = document["summary"]["pages"]
+    assert (svg.get("width"), svg.get("height")) == ("760", str(len(pages) * 26 + 30))
+    labels = [t for t in svg.iter("text") if t.text not in STATUSES]
+    assert [(t.text, t.get("y")) for t in labels] == [(p["page"], str(i * 26 + 13)) for i, p in enumerate(pages)]
+    bars = [r for r in svg.iter("rect") if r.find("title") is not None]
+    attributes = next(i for i, p in enumerate(pages) if p["page"] == "Supported attributes")
+    row = [r for r in bars if r.get("y") == str(attributes * 26)]
+    # 11 requirements on the page: 1 passed, 1 failed, 9 uncovered, over 450 px from x=300.
+    assert [(r.get("x"), r.get("width"), r.find("title").text) for r in row] == [
+        ("300.0", "40.9", "passed: 1"), ("340.9", "40.9", "failed: 1"), ("381.8", "368.2", "uncovered: 9")]  # fmt: skip
+    assert all(r.get("height") == "18" for r in bars)
+    legend = [(r.get("x"), r.get("y"), r.get("fill")) for r in svg.iter("rect") if r.find("title") is None]
+    bottom = len(pages) * 26 + 16
+    assert legend == [(str(300 + i * 110), str(bottom - 10), colour) for i, colour in enumerate(
+        ["#1f883d", "#cf222e", "#9a6700", "#6e7781"])]  # fmt: skip
+    names = [(t.text, t.get("x"), t.get("y")) for t in svg.iter("text") if t.text in STATUSES]
+    assert names == [(s, str(316 + i * 110), str(bottom)) for i, s in enumerate(STATUSES)]
+
+
+def test_the_page_header_states_what_ran_where() -> None:
+    document = build_report([_scenario("passed", "ATTR-10")], "emulator-http", 9, "ldap", "PingFederate 12.2")
+    document["header"]["shards"] = 3
+    page = render_html(document)
+    facts = dict(re.findall(r'<div class="pair"><dt>([^<]+)</dt><dd>([^<]*)</dd></div>', page))
+    assert facts == {
+        "System under test": "PingFederate 12.2", "Target": "emulator-http", "Directory": "LDAP (OpenLDAP slapd)",
+        "Harness": "0.1.0", "Date": document["header"]["date"], "Faker seed": "9", "Shards": "merged from 3",
+        "Requirements": "80 (1 passed, 0 failed, 0 skipped, 79 uncovered)",
+        "Scenarios": "1 (1 passed, 0 failed, 0 skipped)",
+    }  # fmt: skip
+    row = re.search(r"<tr><td>Supported attributes</td>((?:<td>\d+</td>){4})</tr>", page)
+    assert row is not None and row.group(1) == "<td>1</td><td>0</td><td>0</td><td>10</td>"
+    assert "<th>Page</th><th>passed</th><th>failed</th><th>skipped</th><th>uncovered</th>" in page
+
+
+def test_each_requirement_shows_its_scenarios_reason_and_evidence() -> None:
+    failed = ScenarioResult("s1", "Cleared <title>", "Limits", ["ATTR-11"], "failed", "E assert 'a' == 'b'", 0.1,
+                            {"exchanges": [{"method": "PUT", "url": "https://api.zoom.us/scim2/Users/z1", "status": 200,
+                                            "request_headers": {"authorization": "Bearer [redacted]"},
+                                            "request_body": '{"title": "<b>"}', "response_headers": {"x": "1"},
+                                            "response_body": "{}"}],
+                             "log": ["line one", "line two"], "audit": [{"event_type": "UPDATE"}],
+                             "summaries": ["cycle 1"]})  # fmt: skip
+    untagged = ScenarioResult("s2", "Free", "Misc", [], "passed")
+    page = render_html(build_report([failed, _scenario("passed", "ATTR-10"), untagged], "emulator", 1))
+    requirement = page[page.index('<div class="req gap" id="ATTR-11">') :]
+    requirement = requirement[: requirement.index('<div class="req', 10)]
+    assert requirement.startswith(
+        '<div class="req gap" id="ATTR-11"><span class="badge status-failed" style="background:#cf222e">failed</span>'
+        '<span class="id">ATTR-11</span>'
+    )
+    assert ('<div class="scenario"><span class="badge status-failed" style="background:#cf222e">failed</span>'
+            "Limits: Cleared &lt;title&gt;<div class=\"reason\">E assert &#x27;a&#x27; == &#x27;b&#x27;</div>"
+            "<details class=evidence><summary>Evidence: 1 HTTP exchanges with Zoom</summary>"
+            '<div class="ex"><b>PUT https://api.zoom.us/scim2/Users/z1 → 200</b><pre>authorization: Bearer [redacted]'
+            "\n\n{&quot;title&quot;: &quot;&lt;b&gt;&quot;}\n\n--- answer ---\nx: 1\n\n{}</pre></div>"
+            "<b>Provisioner log</b><pre>line one\nline two</pre><b>Channel summaries</b><pre>cycle 1</pre>"
+            "<b>Audit records</b><pre>{&quot;event_type&quot;: &quot;UPDATE&quot;}</pre></details></div>"
+            ) in requirement  # fmt: skip
+    assert '<div class="req" id="ATTR-10">' in page and '<div class="req gap" id="APP-01">' in page
+    uncovered = page[page.index('id="APP-01"') :]
+    assert uncovered[: uncovered.index("</div></div>")].endswith(
+        '<div class="scenarios"><i>No scenario certifies this requirement.</i>'
+    )
+    assert page.count("<details") == 1  # a scenario without evidence gets no panel
+    assert ('<section class="page"><h2>Scenarios that certify no requirement</h2><div class="scenario">'
+            '<span class="badge status-passed" style="background:#1f883d">passed</span>Misc: Free</div></section>'
+            ) in page  # fmt: skip
+
+
+def test_the_report_files_are_indented_utf8_json_and_html(tmp_path: Path) -> None:
+    result = ScenarioResult("s1", "Zoë → Zoom", "Accents", ["ATTR-10"], "passed")
+    document = build_report([result], "emulator", 1)
+    write_report(document, tmp_path / "new")
+    text = (tmp_path / "new" / "report.json").read_bytes().decode("utf-8")
+    assert text.startswith('{\n "header": {\n  "target": "emulator",') and "Zoë → Zoom" in text
+    assert json.loads(text) == document
+    assert "Zoë → Zoom" in (tmp_path / "new" / "report.html").read_bytes().decode("utf-8")

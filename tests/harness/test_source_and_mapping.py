@@ -122,3 +122,51 @@ def test_scim_body_for_every_field() -> None:
         "department": "D",
         "organization": "O",
     }
+
+
+def test_every_option_of_a_mapping_file_is_read_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text(
+        "Username: {attributes: [mail, uid], create_only: true, trim: true, case: lower, "
+        "parser: username_from_email, masked: true}\n"
+        "Title: {attribute: title, default: 42}\n"
+        "Department: ou\n"
+    )
+    loaded = Mapping.load(path)
+    assert loaded.fields == {
+        "Username": FieldMapping(("mail", "uid"), None, True, True, "lower", "username_from_email", True),
+        "Title": FieldMapping(("title",), "42", False, False, "none", "none", False),
+        "Department": FieldMapping(("ou",)),
+    }
+    assert FieldMapping(("ou",)) == FieldMapping(("ou",), None, False, False, "none", "none", False)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Username: 7\n", "m.yaml: Username: expected an attribute name or a mapping of options"),
+        ("Username: {attributes: mail}\n", "m.yaml: Username: attributes must be a list of attribute names"),
+        ("Username: {attributes: [mail, 3]}\n", "m.yaml: Username: attributes must be a list of attribute names"),
+        ("Username: {attribute: mail, case: sideways}\n", "m.yaml: Username: case must be one of none, upper, lower"),
+        ("Username: {attribute: mail, parser: x}\n",
+         "m.yaml: Username: parser must be one of none, cn_from_dn, username_from_email"),
+        ("Username: {attribute: mail, create_only: yes please}\n", "m.yaml: Username: create_only must be true or false"),
+        ("Username: {attribute: mail, trim: 1}\n", "m.yaml: Username: trim must be true or false"),
+        ("Username: {attribute: mail, masked: 'no'}\n", "m.yaml: Username: masked must be true or false"),
+        ("Username: {attribute: mail, colour: red}\n",
+         "m.yaml: Username: unknown options ['colour']; allowed: ['attribute', 'attributes', 'case', 'create_only', "
+         "'default', 'masked', 'parser', 'trim']"),
+        ("Username: {default: null}\n", "m.yaml: Username: give a source attribute or a default value"),
+        ("Title: title\n", "m.yaml: Username must be mapped (it is the only required field)"),
+        ("Username: mail\nShoe: x\n", "m.yaml: unknown Zoom field 'Shoe'; supported: "),
+        ("[1]\n", "m.yaml: expected a mapping of Zoom field names to settings"),
+    ],
+)  # fmt: skip
+def test_each_mistake_in_a_mapping_file_is_named_with_its_place(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text(text)
+    with pytest.raises(HarnessError) as raised:
+        Mapping.load(path)
+    assert str(raised.value).removeprefix(str(tmp_path) + "/").startswith(message)
+    if not message.endswith(": "):
+        assert str(raised.value) == f"{tmp_path}/{message}"
