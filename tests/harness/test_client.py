@@ -216,3 +216,46 @@ def test_target_resolution(tmp_path, monkeypatch) -> None:  # type: ignore[no-un
     bad.write_text("{")
     with pytest.raises(HarnessError, match="not JSON"):
         Target.resolve(environ=env, credentials_file=bad, dotenv=None)
+
+
+def test_listing_users_walks_every_page_from_start_index_1(world: World) -> None:
+    account = world.credentials.account_id
+    for number in range(5):
+        world.zoom.state.create_user(account, f"u{number}@example.com")
+    client = world.client()
+    names = [user["userName"] for user in client.iter_users(page_size=2)]
+    assert sorted(names) == sorted(u.user_name for u in world.zoom.state.users(account).values())
+    assert len(names) == len(set(names)) == 6  # five and the owner, each once
+    pages = [e.url.split("?")[1] for e in world.zoom.journal.entries() if e.route == "scim.users.list"]
+    assert pages == ["startIndex=1&count=2", "startIndex=3&count=2", "startIndex=5&count=2"]
+    assert all(e.method == "GET" for e in world.zoom.journal.entries() if e.route == "scim.users.list")
+
+
+def test_an_error_answer_keeps_what_zoom_said(world: World) -> None:
+    world.zoom.inject(route="scim.users.get", status=404, body={"detail": "User not found", "message": "m"})
+    client = world.client()
+    with pytest.raises(ZoomRequestError) as raised:
+        client.send_json("GET", "/scim2/Users/nobody")
+    error = raised.value
+    assert (error.method, error.url, error.status, error.code) == (
+        "GET", "https://api.zoom.us/scim2/Users/nobody", 404, None)  # fmt: skip
+    assert error.body == {"detail": "User not found", "message": "m"} and error.message == "User not found"
+    assert str(error) == "GET https://api.zoom.us/scim2/Users/nobody answered 404: User not found"
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "message"),
+    [
+        ({"code": 1001, "message": "User does not exist: x."}, 1001, "User does not exist: x."),
+        ({"reason": "Busy"}, None, "Busy"),
+        ({"other": 1}, None, "{'other': 1}"),
+        ({"detail": "", "message": "", "reason": "Last"}, None, "Last"),
+    ],
+)
+def test_an_error_message_is_the_first_of_detail_message_and_reason(
+    world: World, body: dict, code: int | None, message: str
+) -> None:
+    world.zoom.inject(route="scim.users.get", status=400, body=body)
+    with pytest.raises(ZoomRequestError) as raised:
+        world.client().send_json("GET", "/scim2/Users/x")
+    assert (raised.value.code, raised.value.message) == (code, message)

@@ -152,3 +152,34 @@ def test_a_re_enable_without_user_update_is_skipped_with_a_warning(world: World)
     assert (summary.enabled, summary.skipped) == (0, 1) and _writes(world) == []
     assert skipping.records.warnings() == ["User Update is not selected: user max@example.com was not re-enabled"]
     assert world.zoom_users()["max@example.com"].status == "inactive"
+
+
+def test_each_cycle_is_kept_with_its_times_and_summary(world: World) -> None:
+    world.people.add_person("ned")
+    store = SyncStore()
+    provisioner = world.provisioner(store=store)
+    start = world.zoom.clock.now()
+    world.zoom.inject(route="scim.users.create", latency=5)  # the first cycle lasts 5 emulated seconds
+    provisioner.run_cycle()
+    world.zoom.clock.advance(60)
+    provisioner.run_cycle()
+    cycles = store.cycles()
+    assert [(c["id"], c["started"], c["finished"]) for c in cycles] == [
+        (1, start, start + 5), (2, start + 65, start + 65)]  # fmt: skip
+    assert cycles[0]["summary"]["created"] == 1 and cycles[1]["summary"]["created"] == 0
+    assert cycles[0]["summary"]["cycle_id"] == 1 and cycles[1]["summary"]["cycle_id"] == 2
+
+
+def test_a_suppressed_action_leaves_no_audit_record_and_keeps_the_state(world: World) -> None:
+    person = world.people.add_person("oz")
+    store = SyncStore()
+    provisioner = world.provisioner(store=store)
+    provisioner.run_cycle()
+    before = store.records()[person.guid]
+    world.people.disable("oz")
+    keeping = world.provisioner(store=store, options=ProvisioningOptions(remove=False))
+    summary = keeping.run_cycle()
+    assert (summary.disabled, summary.skipped, summary.failed) == (0, 1, 0)
+    assert keeping.records.audit == []
+    assert store.records()[person.guid] == before  # still active: a later cycle with Remove on acts
+    assert world.provisioner(store=store).run_cycle().disabled == 1
