@@ -419,7 +419,9 @@ class Provisioner:
         refusal = _refusal({"Username": record.user_name, **changes})
         if refusal:
             return self._failed(plan, "UPDATE", refusal)
-        warnings += _role_warnings(changes, record.user_name or "", mapping)
+        # The source's values, not the single ones sent: the dropped Roles values are what the warning names.
+        changed = {f: v for f, v in plan.values.items() if f in changes}
+        warnings += _role_warnings(changed, record.user_name or "", mapping)
         response = self.client.update_user(record.zoom_id, scim_body(changes), deadline=deadline)
         updated.sent = {**record.sent, **changes}
         if response and response.get("active", True):

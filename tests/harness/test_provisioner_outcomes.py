@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from harness.mapping import FieldMapping, Mapping
 from harness.provisioner.engine import ProvisioningOptions
 from harness.provisioner.store import SyncStore
@@ -183,3 +185,143 @@ def test_a_suppressed_action_leaves_no_audit_record_and_keeps_the_state(world: W
     assert keeping.records.audit == []
     assert store.records()[person.guid] == before  # still active: a later cycle with Remove on acts
     assert world.provisioner(store=store).run_cycle().disabled == 1
+
+
+def test_an_update_sends_the_change_records_it_and_is_quiet_next_cycle(world: World) -> None:
+    person = world.people.add_person("pia", title="A")
+    store = SyncStore()
+    provisioner = world.provisioner(store=store)
+    provisioner.run_cycle()
+    zoom_id = world.zoom_users()["pia@example.com"].id
+    world.people.update("pia", title="B")
+    world.zoom.journal.clear()
+    assert provisioner.run_cycle().updated == 1
+    assert _audit(provisioner)[-1] == ("UPDATE", person.guid, zoom_id, True, None)
+    record = store.records()[person.guid]
+    assert (record.sent["Title"], record.pending, record.cause) == ("B", False, None)
+    world.zoom.journal.clear()
+    assert provisioner.run_cycle().updated == 0 and world.zoom.journal.entries() == []
+
+
+def test_an_unmapped_change_sends_nothing_and_is_not_looked_at_again(world: World) -> None:
+    person = world.people.add_person("quin", title="A")
+    store = SyncStore()
+    provisioner = world.provisioner(store=store)
+    provisioner.run_cycle()
+    world.people.update("quin", description="not mapped")
+    world.zoom.journal.clear()
+    summary = provisioner.run_cycle()
+    assert (summary.updated, summary.skipped, summary.failed) == (0, 0, 0)
+    assert len(provisioner.records.audit) == 1 and world.zoom.journal.entries() == []
+    assert store.records()[person.guid].fingerprint == world.people.snapshot().entries[person.dn].fingerprint
+
+
+def test_a_new_username_is_not_applied_and_says_so(world: World) -> None:
+    person = world.people.add_person("rae", title="A")
+    provisioner = world.provisioner()
+    provisioner.run_cycle()
+    world.people.update("rae", mail="rae.new@example.com", title="B")
+    world.zoom.journal.clear()
+    assert provisioner.run_cycle().updated == 1
+    assert provisioner.records.warnings()[-1] == (
+        "Zoom keeps its userName: the new Username of user rae@example.com is not applied"
+    )
+    (put,) = [e for e in world.zoom.journal.entries() if e.route == "scim.users.replace"]
+    # The work email follows the directory; the userName stays.
+    assert json.loads(put.request_body) == {
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "title": "B",
+        "emails": [{"primary": True, "type": "work", "value": "rae.new@example.com"}],
+    }
+    assert set(world.zoom_users()) == {"rae@example.com"} and person.uid == "rae"
+
+
+def test_an_update_without_user_update_is_skipped_by_name(world: World) -> None:
+    world.people.add_person("sid", title="A")
+    store = SyncStore()
+    world.provisioner(store=store).run_cycle()
+    world.people.update("sid", title="B")
+    skipping = world.provisioner(store=store, options=ProvisioningOptions(update=False))
+    assert skipping.run_cycle().skipped == 1
+    assert skipping.records.warnings() == ["User Update is not selected: user sid@example.com was not updated"]
+    assert skipping.records.audit == [] and world.zoom_users()["sid@example.com"].title == "A"
+
+
+def test_an_update_zoom_cannot_take_fails_with_the_reason(world: World) -> None:
+    person = world.people.add_person("tam", employeeType="Basic")
+    mapping = Mapping.default().with_field("User Type", FieldMapping(("employeeType",)))
+    store = SyncStore()
+    provisioner = world.provisioner(store=store, mapping=mapping)
+    provisioner.run_cycle()
+    zoom_id = world.zoom_users()["tam@example.com"].id
+    world.people.update("tam", employeeType="Gold")
+    world.zoom.journal.clear()
+    assert provisioner.run_cycle().failed == 1 and _writes(world) == []
+    cause = "User Type must be one of Basic, Licensed, On-Prem, not 'Gold'"
+    assert _audit(provisioner)[-1] == ("UPDATE", person.guid, zoom_id, False, cause)
+
+
+def test_an_update_keeps_the_licence_zoom_answered(world: World) -> None:
+    person = world.people.add_person("uma", employeeType="Basic")
+    mapping = Mapping.default().with_field("User Type", FieldMapping(("employeeType",)))
+    store = SyncStore()
+    provisioner = world.provisioner(store=store, mapping=mapping)
+    provisioner.run_cycle()
+    assert store.records()[person.guid].licence == "Basic"
+    world.people.update("uma", employeeType="Licensed")
+    provisioner.run_cycle()
+    assert store.records()[person.guid].licence == "Licensed"
+
+
+@pytest.mark.parametrize(
+    ("masked", "shown"), [(False, "'Admin'; not sent: 'Member'"), (True, "'***'; not sent: '***'")]
+)
+def test_several_roles_on_an_update_send_the_first_and_warn_about_the_rest(
+    world: World, masked: bool, shown: str
+) -> None:
+    world.people.add_person("val", employeeType="Member")
+    mapping = Mapping.default().with_field("Roles", FieldMapping(("employeeType",), masked=masked))
+    provisioner = world.provisioner(mapping=mapping)
+    provisioner.run_cycle()
+    world.people.update("val", employeeType=["Admin", "Member"])
+    world.zoom.journal.clear()
+    assert provisioner.run_cycle().updated == 1
+    assert provisioner.records.warnings() == [f"Zoom accepts a single Roles value: user val@example.com gets {shown}"]
+    (put,) = [e for e in world.zoom.journal.entries() if e.route == "scim.users.replace"]
+    assert json.loads(put.request_body)["roles"] == [{"value": "Admin", "primary": True}]
+
+
+@pytest.mark.parametrize(
+    ("route", "act"),
+    [
+        ("scim.users.replace", lambda w: w.people.update("wes", title="B")),
+        ("scim.users.patch", lambda w: w.people.disable("wes")),
+    ],
+    ids=["update", "disable"],
+)
+def test_a_call_slower_than_the_channel_timeout_fails_at_the_timeout(world: World, route: str, act: object) -> None:
+    person = world.people.add_person("wes", title="A")
+    provisioner = world.provisioner(timeout=30)
+    provisioner.run_cycle()
+    zoom_id = world.zoom_users()["wes@example.com"].id
+    act(world)  # type: ignore[operator]
+    world.zoom.inject(route=route, latency=45, times=None)
+    summary = provisioner.run_cycle()
+    assert (summary.failed, summary.duration) == (1, 30.0)
+    event, source, target, success, cause = _audit(provisioner)[-1]
+    assert (source, target, success) == (person.guid, zoom_id, False)
+    assert cause == "timeout: the operation exceeded the channel timeout of 30 s; skipped, retried next cycle"
+
+
+def test_a_new_username_alone_sends_nothing(world: World) -> None:
+    world.people.add_person("yan", employeeEmail="yan@example.com")
+    mapping = Mapping.default().with_field("Username", FieldMapping(("employeeEmail",)))
+    provisioner = world.provisioner(mapping=mapping)
+    provisioner.run_cycle()
+    world.people.update("yan", employeeEmail="yan.new@example.com")
+    world.zoom.journal.clear()
+    summary = provisioner.run_cycle()
+    assert (summary.updated, summary.failed) == (0, 0) and _writes(world) == []
+    assert provisioner.records.warnings() == [
+        "Zoom keeps its userName: the new Username of user yan@example.com is not applied"
+    ]
