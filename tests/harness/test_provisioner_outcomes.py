@@ -326,3 +326,49 @@ def test_a_new_username_alone_sends_nothing(world: World) -> None:
     assert provisioner.records.warnings() == [
         "Zoom keeps its userName: the new Username of user yan@example.com is not applied"
     ]
+
+
+@pytest.mark.parametrize(("action", "undone"), [("disable", "disabled"), ("delete", "deleted")])
+def test_a_removal_without_user_disable_delete_is_skipped_by_name_and_reason(
+    world: World, action: str, undone: str
+) -> None:
+    world.people.add_person("zed")
+    store = SyncStore()
+    world.provisioner(store=store).run_cycle()
+    world.people.delete("zed")
+    keeping = world.provisioner(store=store, options=ProvisioningOptions(remove=False, remove_action=action))
+    assert keeping.run_cycle().skipped == 1
+    (warning,) = keeping.records.warnings()
+    assert warning.startswith("User Disable/Delete is not selected: user zed@example.com (")
+    assert warning.endswith(f") was not {undone}") and world.zoom_users()["zed@example.com"].status == "active"
+
+
+def test_a_deleted_user_is_forgotten_and_a_disabled_one_is_left_alone_next_cycle(world: World) -> None:
+    gone, kept = world.people.add_person("ann"), world.people.add_person("ben")
+    store = SyncStore()
+    provisioner = world.provisioner(store=store, options=ProvisioningOptions(remove_action="delete"))
+    provisioner.run_cycle()
+    ids = {name: user.id for name, user in world.zoom_users().items()}
+    world.people.delete("ann")
+    assert provisioner.run_cycle().deleted == 1
+    assert _audit(provisioner)[-1] == ("DELETE", gone.guid, ids["ann@example.com"], True, None)
+    assert gone.guid not in store.records() and set(world.zoom_users()) == {"ben@example.com"}
+    world.people.disable("ben")
+    disabling = world.provisioner(store=store)
+    assert disabling.run_cycle().disabled == 1
+    record = store.records()[kept.guid]
+    assert (record.status, record.pending, record.cause) == ("disabled", False, None)
+    world.zoom.journal.clear()
+    assert disabling.run_cycle().disabled == 0 and world.zoom.journal.entries() == []
+
+
+def test_a_delete_slower_than_the_channel_timeout_fails_at_the_timeout(world: World) -> None:
+    person = world.people.add_person("cy")
+    provisioner = world.provisioner(timeout=30, options=ProvisioningOptions(remove_action="delete"))
+    provisioner.run_cycle()
+    zoom_id = world.zoom_users()["cy@example.com"].id
+    world.people.delete("cy")
+    world.zoom.inject(route="scim.users.delete", latency=45, times=None)
+    assert provisioner.run_cycle().failed == 1
+    cause = "timeout: the operation exceeded the channel timeout of 30 s; skipped, retried next cycle"
+    assert _audit(provisioner)[-1] == ("DELETE", person.guid, zoom_id, False, cause)
