@@ -134,3 +134,29 @@ def test_the_report_files_are_indented_utf8_json_and_html(tmp_path: Path) -> Non
     assert text.startswith('{\n "header": {\n  "target": "emulator",') and "Zoë → Zoom" in text
     assert json.loads(text) == document
     assert "Zoë → Zoom" in (tmp_path / "new" / "report.html").read_bytes().decode("utf-8")
+
+
+def test_the_report_document_has_its_documented_shape_and_values() -> None:
+    result = ScenarioResult("steps/test_features.py::test_x", "X", "Users", ["ATTR-10", "NOPE-1"], "skipped",
+                            "no slapd", 0.5, {"log": ["l"]}, {"feature": {}})  # fmt: skip
+    free = ScenarioResult("steps/test_features.py::test_y", "Y", "Misc", [], "failed", "E boom")
+    document = build_report([result, free], "emulator", None)
+    header = document["header"]
+    assert header["date"].endswith("+00:00") and len(header["date"]) == 25
+    assert {k: v for k, v in header.items() if k != "date"} == {
+        "target": "emulator", "directory": "memory",
+        "system_under_test": "reference provisioner (the harness's executable model of the Zoom Provisioner)",
+        "harness_version": "0.1.0", "faker_seed": None, "totals": {"requirements": 80, "scenarios": 2},
+    }  # fmt: skip
+    assert document["summary"]["scenarios"] == {"passed": 0, "failed": 1, "skipped": 1}
+    assert document["summary"]["requirements"] == {"passed": 0, "failed": 0, "skipped": 1, "uncovered": 79}
+    pages = {p["page"]: p for p in document["summary"]["pages"]}
+    assert pages["Supported attributes"] == {"page": "Supported attributes", "passed": 0, "failed": 0, "skipped": 1,
+                                             "uncovered": 10}  # fmt: skip
+    attr = next(r for r in document["requirements"] if r["id"] == "ATTR-10")
+    assert attr["scenarios"] == [{"id": "steps/test_features.py::test_x", "name": "X", "feature": "Users",
+                                  "status": "skipped", "reason": "no slapd", "duration": 0.5,
+                                  "evidence": {"log": ["l"]}}]  # fmt: skip
+    assert document["untagged"] == [{"id": "steps/test_features.py::test_y", "name": "Y", "feature": "Misc",
+                                     "status": "failed", "reason": "E boom"}]  # fmt: skip
+    assert set(document) == {"header", "summary", "requirements", "untagged"}
