@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mocks.scim import CORE_GROUP, ZOOM_GROUP
+from mocks.scim import CORE_GROUP, ZOOM_GROUP, iso
 from tests.emulator.conftest import Zoom
 
 
@@ -67,3 +67,34 @@ def test_deleting_a_user_removes_their_memberships(zoom: Zoom) -> None:
     group = _create(zoom, "Team", members=[{"value": carol["id"]}])
     zoom.call("DELETE", f"/scim2/Users/{carol['id']}")
     assert zoom.call("GET", f"/scim2/Groups/{group['id']}").json()["members"] == []
+
+
+SCIM_ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
+
+
+def test_a_group_carries_its_meta_as_scim_describes_it(zoom: Zoom) -> None:
+    zoom.emulator.clock.freeze()
+    group = _create(zoom, "Meta")
+    stamp = zoom.emulator.clock.now()
+    assert group["meta"] == {"resourceType": "Group", "version": "1.0.0", "location": f"{zoom.api}/scim2/Groups/"
+                             f"{group['id']}", "created": iso(stamp), "lastModified": iso(stamp)}  # fmt: skip
+    assert zoom.call("GET", f"/scim2/Groups/{group['id']}").json()["meta"] == group["meta"]
+
+
+def test_each_malformed_patch_is_refused_with_its_scim_type_and_wording(zoom: Zoom) -> None:
+    group = _create(zoom, "Patched")
+    cases = [
+        ({}, 'The attribute "Operations" must be a non-empty list.', "invalidSyntax"),
+        ({"Operations": []}, 'The attribute "Operations" must be a non-empty list.', "invalidSyntax"),
+        ({"Operations": [{"path": "members"}]}, "Each operation needs an op.", "invalidSyntax"),
+        ({"Operations": ["add"]}, "Each operation needs an op.", "invalidSyntax"),
+        ({"Operations": [{"op": "add", "path": 7}]}, "An operation path must be a string.", "invalidPath"),
+        ({"Operations": [{"op": "add", "path": "members", "value": "x"}]},
+         'The attribute "members" must be a list of objects.', "invalidValue"),
+        ({"Operations": [{"op": "add", "path": "members", "value": [{"value": 5}]}]},
+         'The attribute "members.value" must be a string.', "invalidValue"),
+    ]  # fmt: skip
+    for body, detail, scim_type in cases:
+        answer = zoom.call("PATCH", f"/scim2/Groups/{group['id']}", json=body)
+        assert (answer.status_code, answer.json()) == (
+            400, {"schemas": [SCIM_ERROR], "detail": detail, "status": 400, "scimType": scim_type})  # fmt: skip
