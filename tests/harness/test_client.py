@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
 import httpx
@@ -259,3 +260,28 @@ def test_an_error_message_is_the_first_of_detail_message_and_reason(
     with pytest.raises(ZoomRequestError) as raised:
         world.client().send_json("GET", "/scim2/Users/x")
     assert (raised.value.code, raised.value.message) == (code, message)
+
+
+def test_a_retry_after_in_the_past_or_zero_means_no_wait() -> None:
+    request = httpx.Request("GET", "https://api.zoom.us/x")
+    assert retry_after(httpx.Response(429, headers={"Retry-After": "0"}, request=request), 0) == 0.0
+    assert retry_after(httpx.Response(429, headers={"Retry-After": "-3"}, request=request), 0) == 0.0
+    past = httpx.Response(429, headers={"Retry-After": "2020-05-31T00:00:00Z"}, request=request)
+    assert retry_after(past, 1590883260.0) == 0.0
+
+
+def test_a_username_with_quotes_is_escaped_in_the_lookup_filter(world: World) -> None:
+    client = world.client()
+    assert client.find_user('o"neil\\x@example.com') is None
+    (lookup,) = [e for e in world.zoom.journal.entries() if e.route == "scim.users.list"]
+    sent = httpx.URL(lookup.url).params["filter"]
+    assert sent == 'userName eq "o\\"neil\\\\x@example.com"'
+
+
+def test_disabling_sends_one_scim_patch_replace_of_active(world: World) -> None:
+    user = world.zoom.state.create_user(world.credentials.account_id, "pat@example.com")
+    world.client().set_active(user.id, False)
+    (patch,) = [e for e in world.zoom.journal.entries() if e.route == "scim.users.patch"]
+    assert patch.method == "PATCH" and patch.url.endswith(f"/scim2/Users/{user.id}")
+    assert json.loads(patch.request_body) == {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                                              "Operations": [{"op": "replace", "value": {"active": False}}]}  # fmt: skip

@@ -5,11 +5,14 @@ does from that state."""
 from __future__ import annotations
 
 import json
+import time
+from datetime import UTC, datetime
 
 import pytest
 
 from harness.mapping import FieldMapping, Mapping
-from harness.provisioner.engine import ProvisioningOptions
+from harness.provisioner.engine import ActivationRefused, ProvisioningOptions
+from harness.targets import in_process_client
 from harness.provisioner.store import SyncStore
 from tests.harness.conftest import World
 
@@ -372,3 +375,55 @@ def test_a_delete_slower_than_the_channel_timeout_fails_at_the_timeout(world: Wo
     assert provisioner.run_cycle().failed == 1
     cause = "timeout: the operation exceeded the channel timeout of 30 s; skipped, retried next cycle"
     assert _audit(provisioner)[-1] == ("DELETE", person.guid, zoom_id, False, cause)
+
+
+def test_an_inactive_channel_provisions_nothing_and_logs_why(world: World) -> None:
+    world.people.add_person("ivy")
+    provisioner = world.provisioner(name="staff", active=False)
+    summary = provisioner.run_cycle()
+    assert str(summary) == ("cycle 1 channel staff: created 0, updated 0, disabled 0, re-enabled 0, deleted 0, "
+                            "failed 0, skipped 0, 0.00 s")  # fmt: skip
+    assert summary.to_dict()["active"] is False and summary.to_dict()["cycle_id"] == 1
+    (line,) = [str(line) for line in provisioner.records.log]
+    assert line.endswith(" INFO  [channel] Channel staff is inactive: nothing provisioned")
+    assert line.startswith(_iso_now(world)) and world.zoom_users() == {}
+
+
+def _iso_now(world: World) -> str:
+    """The emulated clock's time to the second, as the log writes it."""
+    return datetime.fromtimestamp(world.zoom.clock.now(), UTC).strftime("%Y-%m-%dT%H:%M:%S.")
+
+
+def test_a_refused_activation_logs_every_cause(world: World) -> None:
+    credentials = world.zoom.ready_account(scopes=["user:master"], domain="example.org")
+    client = in_process_client(world.zoom, credentials)
+    provisioner = world.provisioner(client=client, name="staff")
+    with pytest.raises(ActivationRefused):
+        provisioner.activate()
+    (line,) = [str(line) for line in provisioner.records.log]
+    assert " ERROR [channel] Channel staff not activated: the token lacks the scope user:read:admin (granular: " in line
+    assert "; the token lacks the scope scim2 (granular: scim2:admin); " in line
+    client.close()
+
+
+def test_log_times_are_utc_with_a_z_whatever_the_machine_zone(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        provisioner = world.provisioner(active=False)
+        provisioner.run_cycle()
+        (line,) = [str(line) for line in provisioner.records.log]
+        stamp = line.split(" ")[0]
+        assert stamp.endswith("Z") and len(stamp) == 24 and stamp.startswith(_iso_now(world))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_a_user_without_a_username_is_named_by_its_source(world: World) -> None:
+    person = world.people.add_person("kay", mail=None)
+    provisioner = world.provisioner()
+    assert provisioner.run_cycle().failed == 1
+    errors = [line.message for line in provisioner.records.log if line.level == "ERROR"]
+    assert errors == [f"CREATE refused for source {person.guid}: Username is required and the source has no value "
+                      "for it"]  # fmt: skip

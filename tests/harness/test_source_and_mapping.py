@@ -171,3 +171,15 @@ def test_each_mistake_in_a_mapping_file_is_named_with_its_place(tmp_path: Path, 
     assert str(raised.value).removeprefix(str(tmp_path) + "/").startswith(message)
     if not message.endswith(": "):
         assert str(raised.value) == f"{tmp_path}/{message}"
+
+
+@pytest.mark.parametrize(
+    ("parser", "value", "expected"),
+    [
+        ("cn_from_dn", "cn=Ops=West,ou=groups,dc=example", "Ops=West"),
+        ("cn_from_dn", "Ops", "Ops"),
+        ("username_from_email", "ada@dept@example.com", "ada"),
+    ],
+)
+def test_parsers_take_the_first_rdn_value_and_the_local_part(parser: str, value: str, expected: str) -> None:
+    assert FieldMapping(("x",), parser=parser)._process(value) == expected  # type: ignore[arg-type]
