@@ -283,5 +283,7 @@ def test_disabling_sends_one_scim_patch_replace_of_active(world: World) -> None:
     world.client().set_active(user.id, False)
     (patch,) = [e for e in world.zoom.journal.entries() if e.route == "scim.users.patch"]
     assert patch.method == "PATCH" and patch.url.endswith(f"/scim2/Users/{user.id}")
-    assert json.loads(patch.request_body) == {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-                                              "Operations": [{"op": "replace", "value": {"active": False}}]}  # fmt: skip
+    assert json.loads(patch.request_body) == {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "replace", "value": {"active": False}}],
+    }

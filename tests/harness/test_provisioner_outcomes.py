@@ -12,8 +12,8 @@ import pytest
 
 from harness.mapping import FieldMapping, Mapping
 from harness.provisioner.engine import ActivationRefused, ProvisioningOptions
-from harness.targets import in_process_client
 from harness.provisioner.store import SyncStore
+from harness.targets import in_process_client
 from tests.harness.conftest import World
 
 
