@@ -5,15 +5,19 @@ does from that state."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 
 from harness.mapping import FieldMapping, Mapping
 from harness.provisioner.engine import ActivationRefused, ProvisioningOptions
 from harness.provisioner.store import SyncStore
-from harness.targets import in_process_client
+from harness.source import SourceLocation
+from harness.targets import in_process_client, target_of
+from harness.zoom.client import ZoomClient
 from tests.harness.conftest import World
 
 
@@ -427,3 +431,79 @@ def test_a_user_without_a_username_is_named_by_its_source(world: World) -> None:
     errors = [line.message for line in provisioner.records.log if line.level == "ERROR"]
     assert errors == [f"CREATE refused for source {person.guid}: Username is required and the source has no value "
                       "for it"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda w: w.people.delete("zed"), "deleted from the datastore"),
+        (lambda w: w.people.disable("zed"), "disabled in the datastore"),
+        (lambda w: w.people.update("zed", ou="elsewhere"), "no longer in the source location"),
+    ],
+    ids=["deleted", "disabled", "moved-out"],
+)
+def test_a_suppressed_removal_names_why_the_user_would_go(world: World, change: object, reason: str) -> None:
+    world.people.add_person("zed", ou="staff")
+    store = SyncStore()
+    location = SourceLocation(filter="(ou=staff)")
+    world.provisioner(store=store, location=location).run_cycle()
+    change(world)  # type: ignore[operator]
+    keeping = world.provisioner(store=store, location=location, options=ProvisioningOptions(remove=False))
+    assert keeping.run_cycle().skipped == 1
+    assert keeping.records.warnings() == [
+        f"User Disable/Delete is not selected: user zed@example.com ({reason}) was not disabled"
+    ]
+
+
+def test_a_user_refused_before_does_not_stop_the_users_after_it(world: World) -> None:
+    world.people.add_person("aaa", mail="not-an-email")
+    store = SyncStore()
+    provisioner = world.provisioner(store=store)
+    assert provisioner.run_cycle().failed == 1
+    world.people.add_person("bbb")
+    summary = provisioner.run_cycle()
+    assert (summary.created, summary.failed) == (1, 0) and set(world.zoom_users()) == {"bbb@example.com"}
+
+
+def test_a_failed_operation_is_an_error_of_the_user_workflow(world: World) -> None:
+    person = world.people.add_person("eli", title="A")
+    provisioner = world.provisioner()
+    provisioner.run_cycle()
+    world.people.update("eli", title="B")
+    world.zoom.inject(route="scim.users.replace", status=400, body={"detail": "Nope."})
+    assert provisioner.run_cycle().failed == 1
+    (error,) = [line for line in provisioner.records.log if line.level == "ERROR"]
+    assert error.section == "user workflow"
+    assert error.message == f"UPDATE failed for user eli@example.com (source {person.guid}): Zoom answered 400: Nope."
+
+
+def test_two_threads_provision_two_users_at_once(world: World) -> None:
+    for uid in ("t1", "t2", "t3", "t4"):
+        world.people.add_person(uid)
+    in_flight = {"now": 0, "peak": 0}
+    lock = threading.Lock()
+    inner = world.zoom.transport()
+
+    def counting(request: httpx.Request) -> httpx.Response:
+        with lock:
+            in_flight["now"] += 1
+            in_flight["peak"] = max(in_flight["peak"], in_flight["now"])
+        try:
+            time.sleep(0.02 if request.method == "POST" and "/scim2/" in request.url.path else 0)
+            return inner.handle_request(request)
+        finally:
+            with lock:
+                in_flight["now"] -= 1
+
+    client = ZoomClient(target_of(world.credentials), transport=httpx.MockTransport(counting),
+                        clock=world.zoom.clock.now, sleep=world.zoom.clock.sleep)  # fmt: skip
+    provisioner = world.provisioner(client=client, max_threads=2)
+    assert provisioner.run_cycle().created == 4
+    assert in_flight["peak"] == 2
+    client.close()
+
+
+def test_a_cycles_duration_is_the_time_it_took_to_the_millisecond(world: World) -> None:
+    world.people.add_person("dur")
+    world.zoom.inject(route="scim.users.create", latency=1.23456)
+    assert world.provisioner().run_cycle().duration == 1.235
