@@ -192,7 +192,12 @@ def is_email(value: object) -> bool:
         return False
     local, _, domain = value.partition("@")
     return (
-        bool(local) and "." in domain and " " not in value and not domain.startswith(".") and not domain.endswith(".")
+        bool(local)
+        and "@" not in domain
+        and "." in domain
+        and " " not in value
+        and not domain.startswith(".")
+        and not domain.endswith(".")
     )
 
 

@@ -160,3 +160,15 @@ def test_the_report_document_has_its_documented_shape_and_values() -> None:
     assert document["untagged"] == [{"id": "steps/test_features.py::test_y", "name": "Y", "feature": "Misc",
                                      "status": "failed", "reason": "E boom"}]  # fmt: skip
     assert set(document) == {"header", "summary", "requirements", "untagged"}
+
+
+def test_a_requirement_shows_whether_the_selftest_proved_it_only_after_a_selftest() -> None:
+    document = build_report([_scenario("passed", "ATTR-10")], "emulator", 1)
+    assert 'class="proof' not in render_html(document)
+    for requirement in document["requirements"]:
+        requirement["discriminating"] = requirement["id"] == "ATTR-10"
+        requirement["faults_caught"] = ["title-not-sent", "title-&-more"] if requirement["id"] == "ATTR-10" else []
+    page = render_html(document)
+    assert '<div class="proof">proven discriminating: catches title-not-sent, title-&amp;-more</div>' in page
+    assert page.count('<div class="proof unproven">not proven discriminating: a fault against it went unnoticed'
+                      "</div>") == 79  # fmt: skip

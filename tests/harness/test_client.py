@@ -287,3 +287,69 @@ def test_disabling_sends_one_scim_patch_replace_of_active(world: World) -> None:
         "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
         "Operations": [{"op": "replace", "value": {"active": False}}],
     }
+
+
+class _Edges:
+    """A stand-in for random.Random whose draws are the bounds asked for (lowest, then highest)."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[float, float]] = []
+
+    def uniform(self, low: float, high: float) -> float:
+        self.asked.append((low, high))
+        return high
+
+
+def test_backoff_draws_from_zero_to_the_doubling_bound_up_to_the_cap() -> None:
+    edges = _Edges()
+    policy = RetryPolicy(base=0.5, cap=3.0, random=edges)  # type: ignore[arg-type]
+    assert [policy.backoff(n) for n in range(1, 6)] == [0.5, 1.0, 2.0, 3.0, 3.0]
+    assert edges.asked == [(0, 0.5), (0, 1.0), (0, 2.0), (0, 3.0), (0, 3.0)]
+
+
+def test_a_429_without_retry_after_waits_at_least_a_second_and_a_hint_at_the_limit_is_honoured() -> None:
+    request = httpx.Request("GET", "https://api.zoom.us/x")
+    policy = RetryPolicy(base=0.5, max_retry_after=120, random=_Edges())  # type: ignore[arg-type]
+    assert policy.rate_limited_wait(httpx.Response(429, request=request), 1, 0) == 1.0
+    assert policy.rate_limited_wait(httpx.Response(429, request=request), 3, 0) == 2.0
+    at_limit = httpx.Response(429, headers={"Retry-After": "120"}, request=request)
+    assert policy.rate_limited_wait(at_limit, 1, 0) == 120.0
+    beyond = httpx.Response(429, headers={"Retry-After": "121"}, request=request)
+    assert policy.rate_limited_wait(beyond, 1, 0) is None
+
+
+def test_exhausted_retries_say_why_they_stopped() -> None:
+    by_attempts = RetriesExhausted("POST /scim2/Users", 6, "answered 503")
+    assert str(by_attempts) == "POST /scim2/Users failed after 6 attempts; last error: answered 503"
+    assert (by_attempts.attempts, by_attempts.last, by_attempts.deadline) == (6, "answered 503", False)
+    by_time = RetriesExhausted("GET /x", 2, "timed out", deadline=True)
+    assert str(by_time) == "GET /x failed after the operation timeout passed; last error: timed out"
+
+
+def test_a_token_refusal_keeps_status_error_and_reason(world: World) -> None:
+    bad = target_of(world.credentials)
+    client = ZoomClient(Target(**{**bad.__dict__, "client_secret": "wrong"}), transport=world.zoom.transport())
+    with pytest.raises(TokenError) as raised:
+        client.fetch_token()
+    # Zoom's captured answer: 400 {"reason":"Invalid client_id or client_secret","error":"invalid_client"}.
+    assert (raised.value.status, raised.value.error) == (400, "invalid_client")
+    assert raised.value.reason == "Invalid client_id or client_secret"
+    assert raised.value.cause == "the client ID or client secret is wrong"
+    client.close()
+
+
+def test_reading_and_deleting_a_user_that_is_gone_is_not_an_error(world: World) -> None:
+    client = world.client()
+    assert client.get_user("gone") is None
+    client.delete_user("gone")  # 404: already what was wanted
+    world.zoom.inject(route="scim.users.delete", status=405, body={"detail": "Not here."})
+    with pytest.raises(ZoomRequestError) as raised:
+        client.delete_user("gone")
+    assert (raised.value.method, raised.value.status, raised.value.message) == ("DELETE", 405, "Not here.")
+    assert raised.value.url == "https://api.zoom.us/scim2/Users/gone"
+
+
+def test_a_user_id_is_one_path_segment_whatever_it_holds(world: World) -> None:
+    world.client().get_user("a/b?c")
+    (read,) = [e for e in world.zoom.journal.entries() if e.method == "GET" and "/scim2/Users/" in e.url]
+    assert read.url == "https://api.zoom.us/scim2/Users/a%2Fb%3Fc"

@@ -507,3 +507,54 @@ def test_a_cycles_duration_is_the_time_it_took_to_the_millisecond(world: World) 
     world.people.add_person("dur")
     world.zoom.inject(route="scim.users.create", latency=1.23456)
     assert world.provisioner().run_cycle().duration == 1.235
+
+
+def test_a_failure_is_kept_in_the_state_with_its_cause_for_the_next_cycle(world: World) -> None:
+    person = world.people.add_person("fay", title="A")
+    store = SyncStore()
+    provisioner = world.provisioner(store=store)
+    provisioner.run_cycle()
+    world.people.update("fay", title="B")
+    world.zoom.inject(route="scim.users.replace", status=400, body={"detail": "Nope."})
+    provisioner.run_cycle()
+    record = store.records()[person.guid]
+    assert (record.pending, record.cause) == (True, "Zoom answered 400: Nope.")
+    assert provisioner.records.warnings() == []  # an error is not a warning
+    assert provisioner.run_cycle().updated == 1  # retried next cycle, unchanged source and all
+    assert (store.records()[person.guid].pending, store.records()[person.guid].cause) == (False, None)
+
+
+def test_a_refused_create_is_remembered_by_name_and_cause(world: World) -> None:
+    person = world.people.add_person("gil", mail="gil-at-example")
+    store = SyncStore()
+    provisioner = world.provisioner(store=store)
+    provisioner.run_cycle()
+    cause = "Username must be an email address, not 'gil-at-example'"
+    assert _audit(provisioner) == [("CREATE", person.guid, None, False, cause)]
+    record = store.records()[person.guid]
+    assert (record.user_name, record.cause, record.zoom_id) == ("gil-at-example", cause, None)
+    audit = provisioner.records.audit[0].to_dict()
+    assert audit["time"].endswith("Z") and audit["time"].startswith(_iso_now(world))
+    assert {k: v for k, v in audit.items() if k != "time"} == {
+        "cycle_id": 1, "channel_id": "zoom-users", "event_type": "CREATE", "source_id": person.guid,
+        "target_id": None, "is_success": False, "non_success_cause": cause}  # fmt: skip
+
+
+def test_a_multi_valued_attribute_sends_its_first_value(world: World) -> None:
+    world.people.add_person("hal", title=["First", "Second"])
+    world.provisioner().run_cycle()
+    assert world.zoom_users()["hal@example.com"].title == "First"
+
+
+@pytest.mark.parametrize("creations", [19, 20])
+def test_many_creations_look_zoom_up_once_and_link_names_whatever_their_case(world: World, creations: int) -> None:
+    world.zoom.state.create_user(world.credentials.account_id, "U0@Example.com")
+    for number in range(creations):
+        world.people.add_person(f"u{number}")
+    summary = world.provisioner().run_cycle()
+    assert (summary.created, summary.updated, summary.failed) == (creations - 1, 1, 0)
+    lists = [e.url for e in world.zoom.journal.entries() if e.route == "scim.users.list"]
+    lookups = [url for url in lists if "filter=" in url]
+    # From 20 creations on, one listing of the account replaces a lookup per user.
+    assert (len(lists) - len(lookups), len(lookups)) == ((1, 0) if creations >= 20 else (0, creations))
+    assert len(world.zoom_users()) == creations

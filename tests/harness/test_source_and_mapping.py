@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from harness.errors import HarnessError
-from harness.mapping import FIELDS, FieldMapping, Mapping, scim_body
+from harness.mapping import FIELDS, FieldMapping, Mapping, is_email, scim_body
 from harness.people import PeopleDirectory
 from harness.source import AccountStatus, Directory, SourceLocation
 
@@ -183,3 +183,24 @@ def test_each_mistake_in_a_mapping_file_is_named_with_its_place(tmp_path: Path, 
 )
 def test_parsers_take_the_first_rdn_value_and_the_local_part(parser: str, value: str, expected: str) -> None:
     assert FieldMapping(("x",), parser=parser)._process(value) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("ada@example.com", True),
+        ("a.b+c@mail.example.org", True),
+        ("@example.com", False),
+        ("ada@", False),
+        ("ada@localhost", False),
+        ("ada@.example.com", False),
+        ("ada@example.com.", False),
+        ("ada lovelace@example.com", False),
+        ("ada@b.c@", False),
+        ("ada@b@c.com", False),
+        (["ada@example.com"], False),
+        (None, False),
+    ],
+)
+def test_what_counts_as_an_email_address_for_a_username(value: object, expected: bool) -> None:
+    assert is_email(value) is expected
