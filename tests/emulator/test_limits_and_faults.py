@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 
 import pytest
 
@@ -125,3 +126,26 @@ def test_fault_arguments_are_checked() -> None:
     for bad in ({"status": 200}, {"latency": -1}, {"times": 0}, {"retry_after_form": "hours"}):
         with pytest.raises(ValueError):
             Fault(**bad)  # type: ignore[arg-type]
+
+
+def test_a_daily_cap_of_its_own_counts_down_and_refuses_until_utc_midnight(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Asia/Tokyo")  # midnight is UTC's whatever the machine's zone
+    time.tzset()
+    try:
+        limiter = RateLimiter()
+        start = 1_700_000_000.0  # 2023-11-14T22:13:20Z
+        remaining = [limiter.take_daily("acct", "create-users", 3, "Light", start)["X-RateLimit-Remaining"]
+                     for _ in range(3)]  # fmt: skip
+        assert remaining == ["2", "1", "0"]
+        assert limiter.take_daily("other", "create-users", 3, "Light", start) == {
+            "X-RateLimit-Category": "Light", "X-RateLimit-Limit": "3", "X-RateLimit-Remaining": "2"}  # fmt: skip
+        with pytest.raises(ZoomAPIError) as caught:
+            limiter.take_daily("acct", "create-users", 3, "Light", start + 60)
+        assert caught.value.headers() == {
+            "X-RateLimit-Category": "Light", "X-RateLimit-Limit": "3", "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Type": "Daily-limit", "Retry-After": "2023-11-15T00:00:00Z"}  # fmt: skip
+        after_midnight = 1_700_006_400.0  # 2023-11-15T00:00:00Z
+        assert limiter.take_daily("acct", "create-users", 3, "Light", after_midnight)["X-RateLimit-Remaining"] == "2"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
