@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint serve mutants
+.PHONY: setup run test lint serve mutants mutants-recheck
 
 setup: $(STAMP)
 
@@ -32,4 +32,10 @@ serve: $(STAMP)
 mutants: $(STAMP)
 	rm -rf mutants
 	$(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results
+
+# After tests are added: the survivors of the last `make mutants` (and any mutant it left unjudged),
+# judged again by today's unit tests, in minutes (docs/mutation.md).
+mutants-recheck: $(STAMP)
+	$(BIN)/python tests/mutation_recheck.py --unchecked $(RECHECK_ARGS)
 	$(BIN)/mutmut results

@@ -353,3 +353,66 @@ def test_a_user_id_is_one_path_segment_whatever_it_holds(world: World) -> None:
     world.client().get_user("a/b?c")
     (read,) = [e for e in world.zoom.journal.entries() if e.method == "GET" and "/scim2/Users/" in e.url]
     assert read.url == "https://api.zoom.us/scim2/Users/a%2Fb%3Fc"
+
+
+def test_retries_are_exactly_the_attempts_and_the_error_names_the_call(world: World) -> None:
+    client = world.client(retry=RetryPolicy(attempts=3, random=_Edges()))  # type: ignore[arg-type]
+    world.zoom.inject(route="scim.users.list", status=503, times=None)
+    before = world.zoom.clock.now()
+    with pytest.raises(RetriesExhausted) as caught:
+        client.find_user("tired@example.com")
+    assert str(caught.value) == "GET /scim2/Users failed after 3 attempts; last error: 503 Service Unavailable"
+    assert len([e for e in world.zoom.journal.entries() if e.route == "scim.users.list"]) == 3
+    assert world.zoom.clock.now() - before == 0.5 + 1.0  # backoff after the first and second attempts only
+
+
+def test_a_deadline_already_passed_sends_nothing(world: World) -> None:
+    client = world.client()
+    now = world.zoom.clock.now()
+    with pytest.raises(RetriesExhausted) as caught:
+        client.find_user("late@example.com", deadline=now)
+    expected = "GET /scim2/Users failed after the operation timeout passed; last error: no answer in time"
+    assert str(caught.value) == expected
+    assert caught.value.attempts == 0
+    assert [e for e in world.zoom.journal.entries() if e.route == "scim.users.list"] == []
+    assert client.find_user("soon@example.com", deadline=now + 0.5) is None  # half a second is time enough
+
+
+def test_a_call_gets_no_more_time_than_its_deadline_leaves(world: World) -> None:
+    client = world.client(timeout=60)
+    world.zoom.inject(route="scim.users.list", latency=20, times=None)
+    before = world.zoom.clock.now()
+    with pytest.raises(RetriesExhausted) as caught:
+        client.find_user("slow@example.com", deadline=before + 10)
+    assert caught.value.deadline and world.zoom.clock.now() - before == 10
+
+
+def test_a_create_whose_answer_is_lost_reports_it_created_the_user(world: World) -> None:
+    client = world.client(timeout=60)
+    world.zoom.inject(route="scim.users.create", drop=True, applied=True)
+    user, created = client.create_user(_body("amb2@example.com"))
+    assert created is True and user["userName"] == "amb2@example.com"
+    world.zoom.inject(route="scim.users.create", status=503, times=None)
+    with pytest.raises(RetriesExhausted) as caught:
+        client.create_user(_body("never@example.com"))
+    assert str(caught.value).endswith("; last error: 503 Service Unavailable")
+    assert len([e for e in world.zoom.journal.entries() if e.route == "scim.users.create"]) == 1 + 6
+
+
+def test_a_token_answer_without_reason_quotes_the_body(world: World) -> None:
+    client = ZoomClient(
+        target_of(world.credentials),
+        transport=httpx.MockTransport(lambda request: httpx.Response(500, text="<html>down</html>")),
+    )
+    with pytest.raises(TokenError) as raised:
+        client.fetch_token()
+    assert (raised.value.status, raised.value.error, raised.value.reason) == (500, "", "<html>down</html>")
+    client.close()
+
+
+def test_a_token_answer_without_scope_grants_nothing(world: World) -> None:
+    answer = {"access_token": "t", "token_type": "bearer", "expires_in": 3599}
+    client = ZoomClient(target_of(world.credentials), transport=httpx.MockTransport(
+        lambda request: httpx.Response(200, json=answer)))  # fmt: skip
+    assert client.fetch_token() == frozenset()
+    client.close()
