@@ -169,22 +169,6 @@ def test_a_returning_user_is_re_enabled_with_the_licence_restored(world: World) 
     assert (jill.status, jill.user_type) == ("active", "Licensed")
 
 
-def test_licence_is_restored_even_when_user_type_is_unmapped(world: World) -> None:
-    # Linked to a Licensed Zoom user: the licence it had is what a re-enable restores, though no
-    # field maps it (deactivation leaves Basic, so only a restore gives Licensed back).
-    world.zoom.state.create_user(world.credentials.account_id, "kim@example.com", user_type="Licensed")
-    world.people.add_person("kim")
-    provisioner = world.provisioner()
-    provisioner.run_cycle()
-    world.people.disable("kim")
-    provisioner.run_cycle()
-    assert world.zoom_users()["kim@example.com"].user_type == "Basic"
-    world.people.enable("kim")
-    provisioner.run_cycle()
-    kim = world.zoom_users()["kim@example.com"]
-    assert (kim.status, kim.user_type) == ("active", "Licensed")
-
-
 def test_status_change_and_attribute_change_in_one_cycle(world: World) -> None:
     world.people.add_person("lee", title="Before")
     provisioner = world.provisioner()

@@ -13,7 +13,8 @@ import httpx
 import pytest
 
 from harness.mapping import FieldMapping, Mapping
-from harness.provisioner.engine import ActivationRefused, ProvisioningOptions
+from harness.people import Person
+from harness.provisioner.engine import ActivationRefused, Provisioner, ProvisioningOptions
 from harness.provisioner.store import SyncStore
 from harness.source import SourceLocation
 from harness.targets import in_process_client, target_of
@@ -29,6 +30,15 @@ def _audit(provisioner: object) -> list[tuple[str, str, str | None, bool, str | 
 def _writes(world: World) -> list[str]:
     """The routes of the writes to Zoom since the journal was cleared (token requests are not writes)."""
     return [e.route for e in world.zoom.journal.entries() if e.method != "GET" and not e.route.startswith("oauth")]
+
+
+def _provisioned(world: World, uid: str, **attributes: str) -> tuple[Person, SyncStore, Provisioner]:
+    """A person in the directory, provisioned by one cycle of a provisioner with its own sync state."""
+    person = world.people.add_person(uid, **attributes)
+    store = SyncStore()
+    provisioner = world.provisioner(store=store)
+    provisioner.run_cycle()
+    return person, store, provisioner
 
 
 def _created_then_forgotten(world: World, uid: str, **attributes: str) -> tuple[str, str]:
@@ -195,10 +205,7 @@ def test_a_suppressed_action_leaves_no_audit_record_and_keeps_the_state(world: W
 
 
 def test_an_update_sends_the_change_records_it_and_is_quiet_next_cycle(world: World) -> None:
-    person = world.people.add_person("pia", title="A")
-    store = SyncStore()
-    provisioner = world.provisioner(store=store)
-    provisioner.run_cycle()
+    person, store, provisioner = _provisioned(world, "pia", title="A")
     zoom_id = world.zoom_users()["pia@example.com"].id
     world.people.update("pia", title="B")
     world.zoom.journal.clear()
@@ -211,10 +218,7 @@ def test_an_update_sends_the_change_records_it_and_is_quiet_next_cycle(world: Wo
 
 
 def test_an_unmapped_change_sends_nothing_and_is_not_looked_at_again(world: World) -> None:
-    person = world.people.add_person("quin", title="A")
-    store = SyncStore()
-    provisioner = world.provisioner(store=store)
-    provisioner.run_cycle()
+    person, store, provisioner = _provisioned(world, "quin", title="A")
     world.people.update("quin", description="not mapped")
     world.zoom.journal.clear()
     summary = provisioner.run_cycle()
@@ -510,10 +514,7 @@ def test_a_cycles_duration_is_the_time_it_took_to_the_millisecond(world: World) 
 
 
 def test_a_failure_is_kept_in_the_state_with_its_cause_for_the_next_cycle(world: World) -> None:
-    person = world.people.add_person("fay", title="A")
-    store = SyncStore()
-    provisioner = world.provisioner(store=store)
-    provisioner.run_cycle()
+    person, store, provisioner = _provisioned(world, "fay", title="A")
     world.people.update("fay", title="B")
     world.zoom.inject(route="scim.users.replace", status=400, body={"detail": "Nope."})
     provisioner.run_cycle()
