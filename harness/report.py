@@ -30,13 +30,16 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from harness import __version__
 from harness.cucumber import cucumber_features, scenario_gherkin
 from harness.requirements import catalogue
+
+if TYPE_CHECKING:
+    from harness.shards import Shard  # harness.shards builds on this module
 
 PROPERTY = "zoom_harness_scenario"
 STATUSES = ("passed", "failed", "skipped", "uncovered")
@@ -83,11 +86,11 @@ class ReportCollector:
         directory: str = "memory",
         system: str = SYSTEM,
         on_worker: bool = False,
-        shard: object | None = None,
+        shard: Shard | None = None,
     ) -> None:
-        self.shard = shard  # a ``harness.shards.Shard``: the report says which slice of the run it holds
         self.folder = folder
         self.on_worker = on_worker  # a pytest-xdist worker: its reports still travel to the controller
+        self.shard = shard  # the report says which slice of the run it holds
         self.target = target
         self.seed = seed
         self.directory = directory

@@ -55,10 +55,7 @@ def _tests(name: str) -> list[str]:
     return next(files for prefix, files in TESTS.items() if name.startswith(prefix))
 
 
-DESELECTED: list[str] = []  # --deselect: tests of behaviour the mutated code predates
-
-
-def _start(name: str) -> int:
+def _start(name: str, deselected: list[str]) -> int:
     """A forked pytest over the mutant's tests, with the mutant active; returns the child's pid."""
     pid = os.fork()
     if pid == 0:  # the child: its exit status is pytest's
@@ -71,7 +68,7 @@ def _start(name: str) -> int:
 
             # Plain asserts: rewriting mutmut's large mutated modules would cost seconds per mutant.
             arguments = ["-x", "-q", "-p", "no:cacheprovider", "--assert=plain", "--rootdir=.", *_tests(name)]
-            arguments += [f"--deselect={test}" for test in DESELECTED]
+            arguments += [f"--deselect={test}" for test in deselected]
             os._exit(int(pytest.main(arguments)))
         except BaseException:
             os._exit(3)
@@ -101,12 +98,12 @@ def _finished(pid: int) -> int | None:
     return None if done == 0 else os.waitstatus_to_exitcode(status)
 
 
-def _baseline(names: list[str]) -> None:
+def _baseline(names: list[str], deselected: list[str]) -> None:
     """With no mutant active every test set in use must pass, or a verdict would mean nothing."""
     for prefix, files in TESTS.items():
         if not any(name.startswith(prefix) for name in names):
             continue
-        pid = _start(f"{prefix}.none")
+        pid = _start(f"{prefix}.none", deselected)
         if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0:
             raise SystemExit(f"the tests of {prefix} ({' '.join(files)}) fail without a mutant; fix them first")
 
@@ -136,20 +133,20 @@ def main() -> int:
     parser.add_argument("--deselect", action="append", default=[], metavar="NODEID",
                         help="leave out a test of behaviour the mutated code predates (repeatable)")  # fmt: skip
     args = parser.parse_args()
-    DESELECTED.extend(args.deselect)
     mutants: Path = args.mutants.resolve()
     survivors = _survivors(mutants, args.skip, args.unchecked)
     _refresh_tests(mutants)
     _preload(mutants, list(survivors))
-    _baseline(list(survivors))
+    _baseline(list(survivors), args.deselect)
     print(f"{len(survivors)} survivors to judge again", flush=True)
     verdicts: dict[str, int] = {}
+    unwritten: dict[str, int] = {}  # judged since the last write to the metas
     queue = sorted(survivors)
     running: dict[str, tuple[int, float]] = {}
     while queue or running:
         while queue and len(running) < args.workers:
             name = queue.pop()
-            running[name] = (_start(name), time.monotonic())
+            running[name] = (_start(name, args.deselect), time.monotonic())
         time.sleep(0.02)
         for name, (pid, started) in list(running.items()):
             code = _finished(pid)
@@ -159,13 +156,14 @@ def main() -> int:
                 code = TIMEOUT
             if code is not None:
                 # 1: a test failed. Anything else (an error collecting, say) proves nothing: kept survived.
-                verdicts[name] = KILLED if code == 1 else TIMEOUT if code == TIMEOUT else SURVIVED
+                verdicts[name] = unwritten[name] = KILLED if code == 1 else TIMEOUT if code == TIMEOUT else SURVIVED
                 del running[name]
                 if len(verdicts) % 50 == 0:
-                    _write(verdicts, survivors)  # an interrupted recheck keeps what it judged
+                    _write(unwritten, survivors)  # an interrupted recheck keeps what it judged
+                    unwritten.clear()
                     print(f"{len(verdicts)}/{len(survivors)}: {sum(v != SURVIVED for v in verdicts.values())} killed",
                           flush=True)  # fmt: skip
-    _write(verdicts, survivors)
+    _write(unwritten, survivors)
     killed = sum(v != SURVIVED for v in verdicts.values())
     print(f"{killed} of {len(verdicts)} survivors killed by today's tests; `mutmut results` shows the rest")
     return 0

@@ -512,20 +512,24 @@ def _eager_check(mp: pytest.MonkeyPatch) -> None:
 
 @fault("wrong-secret-cause-vague", "CONN-03", "preflight", "a wrong secret is reported as a network failure")
 def _vague_secret(mp: pytest.MonkeyPatch) -> None:
+    _misreported_refusal(mp, lambda error, reason: error == "invalid_client", "the token request failed")
+
+
+WRONG_SECRET = "the client ID or client secret is wrong"
+
+
+def _misreported_refusal(mp: pytest.MonkeyPatch, applies: Callable[[str, str], bool], said: str) -> None:
+    """The preflight names a token refusal wrongly: ``said`` where ``applies(error, reason)``."""
     from harness.zoom import errors
 
     cause = errors.token_refusal_cause
-    mp.setattr(errors, "token_refusal_cause", lambda error, reason: "the token request failed"
-               if error == "invalid_client" else cause(error, reason))  # fmt: skip
+    mp.setattr(errors, "token_refusal_cause", lambda error, reason: said if applies(error, reason)
+               else cause(error, reason))  # fmt: skip
 
 
 @fault("wrong-account-cause-vague", "CONN-04", "preflight", "a wrong account ID is reported as a wrong secret")
 def _vague_account(mp: pytest.MonkeyPatch) -> None:
-    from harness.zoom import errors
-
-    cause = errors.token_refusal_cause
-    mp.setattr(errors, "token_refusal_cause", lambda error, reason: "the client ID or client secret is wrong"
-               if "account" in reason.lower() else cause(error, reason))  # fmt: skip
+    _misreported_refusal(mp, lambda error, reason: "account" in reason.lower(), WRONG_SECRET)
 
 
 @fault("wrong-account-accepted", "CONN-04", "emulator", "the token host does not check the account ID")
@@ -542,11 +546,7 @@ def _any_account(mp: pytest.MonkeyPatch) -> None:
 
 @fault("deactivated-cause-vague", "CONN-05", "preflight", "an app that is not activated is reported as a wrong secret")
 def _vague_deactivated(mp: pytest.MonkeyPatch) -> None:
-    from harness.zoom import errors
-
-    cause = errors.token_refusal_cause
-    mp.setattr(errors, "token_refusal_cause", lambda error, reason: "the client ID or client secret is wrong"
-               if "disabled" in reason.lower() else cause(error, reason))  # fmt: skip
+    _misreported_refusal(mp, lambda error, reason: "disabled" in reason.lower(), WRONG_SECRET)
 
 
 @fault("only-first-missing-scope", "CONN-06", "preflight", "activation names only the first missing scope")
