@@ -16,10 +16,9 @@ from harness.errors import HarnessError
 from harness.target import Target
 
 
-def _serve(args: argparse.Namespace) -> int:
-    from mocks import ZoomEmulator, apply_seed, load_seed
-    from mocks.seed import SeedError
-    from mocks.server import bind, is_loopback, point_at, serve_forever
+def _listen(args: argparse.Namespace) -> tuple[Any, Any]:
+    """The socket ``serve`` answers on, and the TLS files with ``--tls``."""
+    from mocks.server import bind, is_loopback
     from mocks.tls import ensure_certificates
 
     if not is_loopback(args.host) and not args.allow_remote:
@@ -27,12 +26,22 @@ def _serve(args: argparse.Namespace) -> int:
             f"refusing to bind {args.host}: the emulator's control routes need no token. "
             "Use a loopback address, or add --allow-remote if you really mean it."
         )
-    emulator = ZoomEmulator()
     tls = ensure_certificates(args.tls_dir) if args.tls else None
     try:
-        sock = bind(args.host, args.port)
+        return bind(args.host, args.port), tls
     except OSError as error:
         raise HarnessError(f"cannot listen on {args.host}:{args.port}: {error.strerror}") from None
+
+
+def _serve(args: argparse.Namespace) -> int:
+    if args.upstream:
+        return _serve_proxy(args)
+    from mocks import ZoomEmulator, apply_seed, load_seed
+    from mocks.seed import SeedError
+    from mocks.server import is_loopback, point_at, serve_forever
+
+    emulator = ZoomEmulator()
+    sock, tls = _listen(args)
     url = point_at(emulator, sock, tls)
     credentials = emulator.ready_account(
         account_id=args.account_id, client_id=args.client_id, client_secret=args.client_secret
@@ -65,6 +74,37 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"  Control API   {url}/_emulator/state   (Ctrl+C stops)", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         serve_forever(emulator, sock, tls=tls)
+    return 0
+
+
+def _serve_proxy(args: argparse.Namespace) -> int:
+    from harness.proxying import proxy_for
+    from mocks.server import is_loopback, point_at, serve_forever
+
+    if args.seed or args.credentials_file or args.account_id or args.client_id or args.client_secret:
+        raise HarnessError("--upstream forwards to Zoom's own accounts: --seed, --credentials-file and the fixed "
+                           "credentials belong to the emulator")  # fmt: skip
+    proxy, ledger = proxy_for(args.upstream, token_url=args.upstream_token_url, record=args.record,
+                              pacing=not args.no_pacing, state_dir=args.state_dir)  # fmt: skip
+    sock, tls = _listen(args)
+    url = point_at(proxy, sock, tls)
+    where = "loopback only" if is_loopback(args.host) else "REACHABLE FROM OTHER HOSTS"
+    print(f"Zoom proxy listening on {url} ({where})")
+    print(f"  Token URL     {proxy.token_url}   -> {proxy.upstream_token_url}/oauth/token")
+    print(f"  API base URL  {proxy.api_base_url}   -> {proxy.upstream_api_url}")
+    pacing = "under Zoom's rate limits, read from its headers" if proxy.pacer else "off"
+    print(f"  Pacing        {pacing}")
+    print(f"  Guard         writes only to users created through this proxy (ledger {ledger.path})")
+    if args.record:
+        print(f"  Recording     into {args.record} (redacted), for `zoom-harness drift`")
+    if tls is not None:
+        _print_tls(tls, sock.getsockname()[1])
+    print(f"  Journal       {url}/_emulator/journal   faults: {url}/_emulator/faults   (Ctrl+C stops)", flush=True)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            serve_forever(proxy, sock, tls=tls)
+    finally:
+        proxy.close()
     return 0
 
 
@@ -505,6 +545,19 @@ def build_parser() -> argparse.ArgumentParser:
                        "harness's CA (made once in --tls-dir, reused after)")  # fmt: skip
     serve.add_argument("--tls-dir", default=".zoom-harness/tls", help="where the CA, certificate and trust "
                        "store live (default .zoom-harness/tls)")  # fmt: skip
+    upstream = serve.add_argument_group("proxy mode: forward to a real Zoom, with journal, faults and pacing")
+    upstream.add_argument("--upstream", metavar="zoom|URL",
+                          help="forward every call to Zoom (`zoom`: https://zoom.us and https://api.zoom.us) or to "
+                               "the API base URL given, instead of emulating")  # fmt: skip
+    upstream.add_argument(
+        "--upstream-token-url",
+        metavar="URL",
+        help="the upstream's token URL (default: Zoom's, or /oauth/token on --upstream URL)",
+    )
+    upstream.add_argument("--record", metavar="DIR", help="record every exchange (redacted) for `drift`")
+    upstream.add_argument("--no-pacing", action="store_true", help="do not pace calls under Zoom's rate limits")
+    upstream.add_argument("--state-dir", default=os.environ.get("ZOOM_HARNESS_STATE_DIR", ".zoom-harness"),
+                          help="where the guard's ledger is kept (default .zoom-harness)")  # fmt: skip
     serve.set_defaults(func=_serve)
 
     provision = commands.add_parser("provision", help="run one provisioning cycle of the reference provisioner")

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 
 from harness.errors import HarnessError
+from mocks.proxy import raw_content
 
 #: A user's own path on either API (SCIM, or REST with its status sub-resource).
 _USER_PATH = re.compile(r"/(?:scim2/Users|v2/users)/([^/?]+)(?:/status)?$")
@@ -108,7 +109,12 @@ class GuardedTransport(httpx.BaseTransport):
                 self.ledger.intend(str(json.loads(request.content)["userName"]))
         response = self._inner.handle_request(request)
         if creating and response.status_code == 201:
-            response.read()
+            # Read, and kept as it came (still encoded) for whoever reads it next: the proxy
+            # passes it on byte for byte.
+            raw = raw_content(response)
+            response.close()
+            response = httpx.Response(201, headers=response.headers, content=raw, request=request,
+                                      extensions=response.extensions)  # fmt: skip
             body = response.json()
             self.ledger.record(body["id"], body.get("userName", ""))
         elif found and request.method == "DELETE" and response.status_code in (204, 404):

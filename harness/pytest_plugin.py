@@ -21,8 +21,12 @@ from harness.target import Target
 from harness.world import SessionTarget, TargetKind, World
 
 EMULATOR_ONLY_REASON = (
-    "needs the emulator's control surface (clock, faults, app building or seeded admins), "
-    "which a real Zoom account does not offer"
+    "needs Zoom's state set on demand (its clock, apps built in the Marketplace, seeded admins), "
+    "which neither a real Zoom account nor the harness's proxy in front of it offers"
+)
+UNPROXIED_REASON = (
+    "injects faults between PingFederate and Zoom: serve the harness's proxy (`zoom-harness serve --upstream zoom`), "
+    "point PingFederate and the harness at it, and pass --zoom-proxy URL"
 )
 REFERENCE_ONLY_REASON = (
     "needs the reference provisioner's internals (a process stopped mid-cycle or restarted on its sync state, "
@@ -33,6 +37,7 @@ IN_PROCESS_REASON = (
 )
 SCENARIO_KEY = pytest.StashKey[dict[str, Any]]()
 IDENTITY_KEY = pytest.StashKey[dict[str, str]]()
+FAULTS_KEY = pytest.StashKey[bool]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -85,6 +90,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "joins the shards' reports)",
     )
     group.addoption(
+        "--zoom-proxy",
+        metavar="URL",
+        default=os.environ.get("ZOOM_HARNESS_PROXY_URL"),
+        help="with --zoom-target zoom: the served proxy (`zoom-harness serve --upstream zoom`) the system under "
+        "test reaches Zoom through; its faults serve the resilience scenarios and its journal the evidence",
+    )
+    group.addoption(
         "--zoom-email-domain",
         default=os.environ.get("ZOOM_TEST_EMAIL_DOMAIN"),
         help="email domain of the users a run creates on a real Zoom account (ZOOM_TEST_EMAIL_DOMAIN)",
@@ -95,6 +107,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "req(id): the requirement a scenario certifies")
     config.addinivalue_line("markers", "emulator_only: needs the emulator's control surface")
     config.addinivalue_line("markers", "in_process: needs the client to share the emulator's clock")
+    config.addinivalue_line("markers", "injects_faults: puts faults between the system under test and Zoom")
     config.addinivalue_line("markers", "reference_only: needs the reference provisioner's internals")
     worker_input = getattr(config, "workerinput", None)
     if worker_input is not None:
@@ -177,7 +190,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 def pytest_bdd_apply_tag(tag: str, function: Any) -> Any:
     if tag.startswith("req:"):
         return pytest.mark.req(tag[4:])(function) or True
-    if tag in ("emulator-only", "in-process", "reference-only"):
+    if tag in ("emulator-only", "in-process", "reference-only", "injects-faults"):
         return getattr(pytest.mark, tag.replace("-", "_"))(function) or True
     return None
 
@@ -193,6 +206,7 @@ def requirement_ids(item: pytest.Item) -> list[str]:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     kind = TargetKind(config.option.zoom_target)
     other_system = config.option.zoom_sut != "reference"
+    unproxied = kind is TargetKind.ZOOM and other_system and not config.option.zoom_proxy
     for item in items:
         # JUnit XML carries each scenario's requirement IDs as properties.
         item.user_properties.extend(("requirement", requirement) for requirement in requirement_ids(item))
@@ -202,6 +216,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=EMULATOR_ONLY_REASON))
         elif kind is not TargetKind.EMULATOR and item.get_closest_marker("in_process"):
             item.add_marker(pytest.mark.skip(reason=IN_PROCESS_REASON))
+        elif unproxied and item.get_closest_marker("injects_faults"):
+            item.add_marker(pytest.mark.skip(reason=UNPROXIED_REASON))
 
 
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
@@ -243,12 +259,19 @@ def _session_target(pytestconfig: pytest.Config) -> Iterator[SessionTarget]:
         with ServedEmulator() as served:
             yield SessionTarget(kind, seed, marker, served_url=served.url)
     else:
+        import httpx
+
+        from harness.proxying import pacing_share
+        from mocks.pacing import Pacer
+
         folder = Path(os.environ.get("ZOOM_HARNESS_STATE_DIR", ".zoom-harness"))
         ledger = Ledger(folder / f"ledger-{marker}.json", marker)
         zoom = Target.resolve()
         session = SessionTarget(
-            kind, seed, marker, email_domain=pytestconfig.option.zoom_email_domain, zoom=zoom, ledger=ledger
-        )
+            kind, seed, marker, email_domain=pytestconfig.option.zoom_email_domain, zoom=zoom, ledger=ledger,
+            upstream=httpx.HTTPTransport(), pacer=Pacer(share=pacing_share()),
+            proxy_url=pytestconfig.option.zoom_proxy,
+        )  # fmt: skip
         if pytestconfig.option.zoom_record:
             from harness.recording import Recorder
 
@@ -261,6 +284,7 @@ def _session_target(pytestconfig: pytest.Config) -> Iterator[SessionTarget]:
         try:
             yield session
         finally:
+            session.upstream.close()
             if not clean_up(session):
                 ledger.path.unlink(missing_ok=True)  # nothing left to clean: no ledger to keep
 
@@ -303,6 +327,7 @@ def world(session_target: SessionTarget, request: pytest.FixtureRequest) -> Iter
     try:
         yield built
     finally:
+        request.node.stash[FAULTS_KEY] = built.faults_injected
         request.node.stash[SCENARIO_KEY] = {
             "exchanges": [e.to_dict() for e in built.evidence.exchanges],
             "log": [str(line) for line in built.records.log],

@@ -9,8 +9,8 @@ and as a self-contained ``report.html``, with ``cucumber.json`` beside them (``h
      "summary": {"requirements": {"passed", "failed", "skipped", "uncovered"},
                  "scenarios": {"passed", "failed", "skipped"},
                  "pages": [{"page", "passed", "failed", "skipped", "uncovered"}]},
-     "requirements": [{"id", "text", "group", "page", "source", "status", "scenarios": [
-         {"id", "name", "feature", "status", "reason", "duration",
+     "requirements": [{"id", "text", "group", "page", "source", "status", "certified_on", "scenarios": [
+         {"id", "name", "feature", "status", "reason", "duration", "faults_injected",
           "evidence": {"exchanges": [...], "log": [...], "audit": [...], "summaries": [...]}}]}],
      "untagged": [{"id", "name", "feature", "status", "reason"}]}
 
@@ -20,6 +20,11 @@ totals but certify nothing.
 A requirement's status: ``failed`` if any of its scenarios failed, else ``passed`` if one passed,
 else ``skipped`` if it has scenarios (all skipped), else ``uncovered``. Anything but ``passed`` is a
 gap.
+
+A passed requirement's ``certified_on`` says where: ``real account`` (a scenario passed against a
+real Zoom account with nothing injected), ``real account, injected faults`` (its passing scenarios
+all put faults between the system under test and the real account, through the harness's proxy),
+or ``emulator``; ``null`` when it did not pass. The summary counts them.
 """
 
 from __future__ import annotations
@@ -61,6 +66,25 @@ class ScenarioResult:
     evidence: dict[str, Any] = field(default_factory=dict)
     #: The scenario's Gherkin for ``cucumber.json`` (``harness.cucumber``); not part of report.json.
     gherkin: dict[str, Any] = field(default_factory=dict)
+    #: Faults were put between the system under test and Zoom (in the emulator, or the proxy).
+    faults_injected: bool = False
+
+
+REAL_ACCOUNT = "real account"
+REAL_ACCOUNT_FAULTS = "real account, injected faults"
+EMULATOR = "emulator"
+PLACES = (REAL_ACCOUNT, REAL_ACCOUNT_FAULTS, EMULATOR)
+
+
+def certified_on(scenarios: list[ScenarioResult], target: str) -> str | None:
+    """Where a requirement was certified: on a real account (by a scenario with nothing injected if
+    any), or on the emulator; None when no scenario passed."""
+    passed = [s for s in scenarios if s.status == "passed"]
+    if not passed:
+        return None
+    if target != "zoom":
+        return EMULATOR
+    return REAL_ACCOUNT if any(not s.faults_injected for s in passed) else REAL_ACCOUNT_FAULTS
 
 
 def scenario_identity(item: pytest.Item) -> dict[str, Any]:
@@ -102,10 +126,11 @@ class ReportCollector:
         outcome = yield
         report = outcome.get_result()
         if report.when == "teardown" and item.nodeid.startswith("steps/"):
-            from harness.pytest_plugin import SCENARIO_KEY
+            from harness.pytest_plugin import FAULTS_KEY, SCENARIO_KEY
 
             data = {**scenario_identity(item), "evidence": item.stash.get(SCENARIO_KEY, {}),
-                    "gherkin": scenario_gherkin(item) or {}}  # fmt: skip
+                    "gherkin": scenario_gherkin(item) or {},
+                    "faults_injected": item.stash.get(FAULTS_KEY, False)}  # fmt: skip
             report.user_properties.append((PROPERTY, data))
 
     @pytest.hookimpl(tryfirst=True)
@@ -125,7 +150,7 @@ class ReportCollector:
             if name == PROPERTY:
                 result.name, result.feature = value["name"], value["feature"]
                 result.requirements, result.evidence = value["requirements"], value["evidence"]
-                result.gherkin = value["gherkin"]
+                result.gherkin, result.faults_injected = value["gherkin"], value["faults_injected"]
         if self.on_worker:
             return
         # The evidence has reached the controller; JUnit XML keeps only the requirement IDs.
@@ -176,6 +201,7 @@ def build_report(
             {
                 **requirement.to_dict(),
                 "status": status,
+                "certified_on": certified_on(scenarios, target) if status == "passed" else None,
                 "scenarios": [
                     {"id": s.nodeid}
                     | {k: v for k, v in asdict(s).items() if k not in ("nodeid", "requirements", "gherkin")}
@@ -185,8 +211,10 @@ def build_report(
         )
     requirement_totals = Counter(r["status"] for r in requirements)
     scenario_totals = Counter(r.status for r in results)
+    places = Counter(r["certified_on"] for r in requirements if r["certified_on"])
     summary = {
         "requirements": {s: requirement_totals.get(s, 0) for s in STATUSES},
+        "certified_on": {place: places.get(place, 0) for place in PLACES},
         "scenarios": {s: scenario_totals.get(s, 0) for s in STATUSES[:3]},
         "pages": [{"page": page, **{s: counts.get(s, 0) for s in STATUSES}} for page, counts in pages.items()],
     }
@@ -236,6 +264,7 @@ header .pair{display:flex}main{padding:18px 28px;max-width:1200px}
 section.page{background:#fff;border:1px solid #d0d7de;border-radius:8px;margin:16px 0;padding:8px 16px}
 h2{font-size:18px;margin:10px 0}.req{border-top:1px solid #eaeef2;padding:8px 0}.req:first-of-type{border:0}
 .proof{font-size:12px;color:#1b7f3b;margin:4px 0 0 80px}.proof.unproven{color:#b3261e}
+.place{font-size:12px;color:#0b2545;margin:4px 0 0 80px}
 .badge{display:inline-block;min-width:68px;text-align:center;border-radius:12px;color:#fff;font-size:12px;
 padding:1px 8px;margin-right:8px;font-weight:600;text-transform:uppercase}
 .id{font-weight:700;margin-right:6px}.scenarios{margin:6px 0 0 84px}.scenario{margin:4px 0}
@@ -305,6 +334,13 @@ def _evidence(evidence: dict[str, Any]) -> str:
     return f"<details class=evidence>{summary}{''.join(blocks)}</details>"
 
 
+def _place(requirement: dict[str, Any]) -> str:
+    place = requirement.get("certified_on")
+    if place is None:
+        return ""
+    return f'<div class="place">certified on the {html.escape(place)}</div>'
+
+
 def _proof(requirement: dict[str, Any]) -> str:
     """Whether the selftest proved the requirement's scenarios catch the faults against it."""
     if "discriminating" not in requirement:
@@ -348,6 +384,10 @@ def render_html(document: dict[str, Any]) -> str:
         "Scenarios": f"{header['totals']['scenarios']} ({summary['scenarios']['passed']} passed, "
         f"{summary['scenarios']['failed']} failed, {summary['scenarios']['skipped']} skipped)",
     }
+    if target_is_zoom := header["target"] == "zoom":
+        on = summary.get("certified_on", {})
+        facts["Certified on"] = (f"the real account {on.get(REAL_ACCOUNT, 0)}, the real account with injected "
+                                 f"faults {on.get(REAL_ACCOUNT_FAULTS, 0)}")  # fmt: skip
     if "selftest" in header:
         proven = sum(1 for r in document["requirements"] if r.get("discriminating"))
         facts["Selftest"] = (f"{header['selftest']['faults']} faults, {proven} of {len(document['requirements'])} "
@@ -376,7 +416,7 @@ def render_html(document: dict[str, Any]) -> str:
             items.append(
                 f'<div class="req{gap}" id="{requirement["id"]}">{_badge(requirement["status"])}'
                 f'<span class="id">{requirement["id"]}</span>{html.escape(requirement["text"])}'
-                f"{_proof(requirement)}"
+                f"{_place(requirement) if target_is_zoom else ''}{_proof(requirement)}"
                 f'<div class="scenarios">{scenarios or "<i>No scenario certifies this requirement.</i>"}</div></div>'
             )
         sections.append(f'<section class="page"><h2>{html.escape(page)}</h2>{"".join(items)}</section>')

@@ -41,6 +41,12 @@ from harness.target import Target
 from harness.zoom.client import ZoomClient
 from harness.zoom.errors import TokenError
 from harness.zoom.retry import RetryPolicy
+from mocks import scim
+from mocks.clock import Clock
+from mocks.errors import EmulatorError
+from mocks.pacing import Pacer
+from mocks.proxy import ZoomProxy
+from mocks.scopes import GRANULAR_EQUIVALENTS
 
 CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
@@ -100,6 +106,40 @@ class SessionTarget:
     channel_file: ChannelFile | None = None
     #: PingFederate's Administrative API (``--zoom-sut pingfederate``); None: the reference provisioner.
     pingfederate: AdminAddress | None = None
+    #: On a real account: the connection pool and the pacer every scenario's proxy forwards through.
+    upstream: httpx.BaseTransport | None = None
+    pacer: Pacer | None = None
+    #: On a real account: a served proxy the system under test reaches Zoom through (``--zoom-proxy``),
+    #: whose faults and journal serve the scenarios; None: the in-process proxy.
+    proxy_url: str | None = None
+
+    @property
+    def proxied(self) -> bool:
+        """Faults can be put between the system under test and a real Zoom: the reference
+        provisioner reaches it through an in-process proxy, PingFederate through a served one."""
+        return self.kind is TargetKind.ZOOM and (self.pingfederate is None or self.proxy_url is not None)
+
+
+def _proxy_in_front_of(session: SessionTarget) -> ZoomProxy:
+    """A scenario's own proxy (its own faults and journal), forwarding through the session's pool."""
+    assert session.zoom is not None and session.upstream is not None
+    return ZoomProxy(
+        upstream_token_url=session.zoom.token_url.removesuffix("/oauth/token"),
+        upstream_api_url=session.zoom.api_base_url,
+        transport=_Shared(session.upstream),
+        pacer=session.pacer,
+        on_exchange=session.recorder.record if session.recorder is not None else None,
+    )
+
+
+class _Shared(httpx.BaseTransport):
+    """The session's connection pool, lent to one scenario: closing the scenario leaves it open."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self._inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self._inner.handle_request(request)
 
 
 class ProcessStopped(BaseException):
@@ -152,6 +192,12 @@ class World:
         kind = self.session.kind
         self.emulator: Any = None
         self.control: EmulatorControl | None = None
+        #: In front of a real Zoom: the proxy the scenario's clients reach it through (in-process),
+        #: or the control surface of a served one; faults are injected there.
+        self.proxy: ZoomProxy | None = None
+        self.proxy_control: EmulatorControl | None = None
+        #: Whether a fault was put between the system under test and Zoom (the report says so).
+        self.faults_injected = False
         if kind is TargetKind.EMULATOR:
             from mocks import ZoomEmulator
 
@@ -167,6 +213,12 @@ class World:
             self.control = EmulatorControl(self._control_http, self.session.served_url)
             self.control.clear_faults()
             self._settings = self.control.settings()
+        elif self.session.proxy_url is not None:
+            self._control_http = httpx.Client(timeout=30, event_hooks={"response": [self.evidence.record]})
+            self.proxy_control = EmulatorControl(self._control_http, self.session.proxy_url)
+            self.proxy_control.clear_faults()
+        elif self.session.proxied:
+            self.proxy = _proxy_in_front_of(self.session)
         # Zoom's emails are unique across accounts: scenarios sharing a served emulator each get
         # their own domain. On a real account the run marker in every uid keeps runs apart.
         self.domain = self.session.email_domain if kind is TargetKind.ZOOM else f"s{self.seed:08x}.example.com"
@@ -233,16 +285,32 @@ class World:
             self.control.clear_faults()
             self.control.settings(**self._settings)
             self.control.freeze_clock(False)
-        if self.control is not None:
+        if self.proxy_control is not None:
+            self.proxy_control.clear_faults()
+        if self.control is not None or self.proxy_control is not None:
             self._control_http.close()
 
+    @property
+    def _scaled(self) -> bool:
+        """Injected waits are real (a served emulator or proxy): scenario seconds are scaled down."""
+        return self.session.kind is TargetKind.EMULATOR_HTTP or self.proxy_control is not None
+
     def seconds(self, value: float) -> float:
-        """A duration from a scenario, as this target lives it (scaled on the served emulator)."""
-        return value * HTTP_TIME_SCALE if self.session.kind is TargetKind.EMULATOR_HTTP else value
+        """A duration from a scenario, as this target lives it (scaled where waits are real)."""
+        return value * HTTP_TIME_SCALE if self._scaled else value
 
     def now(self) -> float:
-        """The client side's clock: the emulator's in-process, the wall clock otherwise."""
-        return self.emulator.clock.now() if self.emulator is not None else time.time()
+        """The client side's clock: the in-process emulator's or proxy's, the wall clock otherwise."""
+        clock = self._clock
+        return clock.now() if clock is not None else time.time()
+
+    @property
+    def _clock(self) -> Clock | None:
+        """The clock in-process clients share with what answers them (an injected latency or
+        Retry-After costs no real time); None where waits are real."""
+        if self.emulator is not None:
+            return self.emulator.clock  # type: ignore[no-any-return]
+        return self.proxy.clock if self.proxy is not None else None
 
     def _remove_created_users(self) -> None:
         """On a real account, delete this scenario's users now; the session sweeps what remains."""
@@ -258,14 +326,28 @@ class World:
             raise NeedsEmulator("this step needs the emulator's control surface")
         return self.control
 
+    def inject(self, **fault: Any) -> None:
+        """Put a fault between the system under test and Zoom: in the emulator, or in the proxy
+        in front of a real Zoom (the fault changes the answer; Zoom's state stays real)."""
+        if self.control is not None:
+            self.control.inject(**fault)
+        elif self.proxy is not None:
+            self.proxy.inject(**fault)
+        elif self.proxy_control is not None:
+            self.proxy_control.inject(**fault)
+        else:
+            raise NeedsEmulator("injecting a fault needs the emulator or the harness's proxy in front of Zoom")
+        self.faults_injected = True
+
     # -- clients --------------------------------------------------------------------------
 
     def client_for(self, target: Target, *, timeout: float = 30.0, probe: bool = False) -> ZoomClient:
         transport: httpx.BaseTransport
         clock, sleep = time.time, time.sleep
-        if self.emulator is not None:
-            transport = self.emulator.transport()
-            clock, sleep = self.emulator.clock.now, self.emulator.clock.sleep
+        answering = self.emulator if self.emulator is not None else self.proxy
+        if answering is not None:
+            transport = answering.transport()
+            clock, sleep = answering.clock.now, answering.clock.sleep
         else:
             transport = httpx.HTTPTransport()
         if self.session.ledger is not None:
@@ -288,7 +370,7 @@ class World:
 
     def _on_exchange(self, response: httpx.Response) -> None:
         self.evidence.record(response)
-        if self.session.recorder is not None:
+        if self.session.recorder is not None and self.proxy is None:  # a proxy records what Zoom answered
             self.session.recorder.record(response)
 
     @property
@@ -457,15 +539,13 @@ class World:
         state.mkdir(parents=True, exist_ok=True)
         return PingFederateSystem(
             admin.client(), self.session.directory, self.people.root_dn, log_dir=Path(log_dir) if log_dir else None,
-            journal=self.control.journal if self.control is not None else None,
+            journal=surface.journal if (surface := self.control or self.proxy_control) is not None else None,
             ledger=state / f"pingfederate-{self.seed:08x}.json",
         )  # fmt: skip
 
     def _reference_client(self, setup: ChannelSetup) -> ZoomClient:
         # A call waits at most half the operation's timeout, leaving room for one retry.
-        timeout = setup.channel.timeout / (
-            2 * (HTTP_TIME_SCALE if self.session.kind is TargetKind.EMULATOR_HTTP else 1)
-        )
+        timeout = setup.channel.timeout / (2 * (HTTP_TIME_SCALE if self._scaled else 1))
         return self.client_for(setup.target, timeout=timeout, probe=True)
 
     def _start_from(self, configured: ChannelFile) -> None:
@@ -583,9 +663,25 @@ class World:
         return self.scim("PATCH", f"/v2/users/{user_id}", json={"id": user_id, **fields})
 
     def give_role(self, name: str, role: str) -> None:
+        """Make a user an Admin or Owner: in the emulator's state; in front of a real Zoom, the
+        proxy answers every write to the user as Zoom answers one to an Admin or Owner."""
         user = self.zoom_user(name)
         assert user is not None, f"{name} is not in Zoom"
-        self.require_emulator().set_user(self.target.account_id, user["id"], role=role)
+        if self.control is not None:
+            self.require_emulator().set_user(self.target.account_id, user["id"], role=role)
+            return
+        for method in ("PATCH", "PUT", "DELETE"):
+            self.answer_as(scim.protected_role_refusal(role), route="scim.users.*", method=method,
+                           path=f"/scim2/Users/{user['id']}")  # fmt: skip
+
+    def answer_as(self, refusal: EmulatorError, **where: Any) -> None:
+        """Zoom answers every matching call with a refusal of its own wording (an injected fault)."""
+        self.inject(status=refusal.status, body=refusal.body(), headers=refusal.headers(), times=None, **where)
+
+    def leave_out_scopes(self, scopes: list[str]) -> None:
+        """Token answers leave the scopes out, by their classic names and granular equivalents."""
+        names = [name for scope in scopes for name in (scope, *GRANULAR_EQUIVALENTS.get(scope, ()))]
+        self.inject(route="oauth.token", remove_scopes=names, times=None)
 
     def sent_for(self, name: str, method: str = "POST") -> list[dict[str, Any]]:
         """The JSON bodies of the SCIM user requests sent for a user (creations by default)."""
@@ -613,6 +709,23 @@ class World:
     def scim(self, method: str, path: str, **kwargs: Any) -> Answer:
         self.last_answer = Answer.of(self.zoom.send(method, path, **kwargs))
         return self.last_answer
+
+    def scim_pages(self, count: int, *, attempts: int = 5) -> list[dict[str, Any]]:
+        """Every page of SCIM users, ``count`` at a time from index 1. On a real account other
+        processes may add or remove users meanwhile, shifting the pages: a listing whose pages
+        disagree on the total is taken again, so that the pages are one view of the account."""
+        for _ in range(attempts):
+            pages, start = [], 1
+            while True:
+                page = self.scim("GET", "/scim2/Users", params={"startIndex": start, "count": count}).body
+                assert page["startIndex"] == start, page
+                pages.append(page)
+                start += count
+                if start > page["totalResults"] or not page["Resources"]:
+                    break
+            if len({page["totalResults"] for page in pages}) == 1:
+                break
+        return pages
 
     def raw(self, method: str, path: str, *, token: str | None, **kwargs: Any) -> Answer:
         """An API call with a chosen bearer token (or none), bypassing the client's auth."""

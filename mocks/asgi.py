@@ -9,19 +9,19 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 if TYPE_CHECKING:
-    from mocks.emulator import ZoomEmulator
+    from mocks.mounting import Mounted
 
 Scope = dict[str, Any]
 
 
 class EmulatorASGI:
-    """Adapts ASGI HTTP calls to :meth:`ZoomEmulator.dispatch` and back.
+    """Adapts ASGI HTTP calls to a handler's ``dispatch`` (the emulator's or the proxy's) and back.
 
     The request is rebuilt on the emulator's own base URL whatever Host the client sent, so
     ``localhost`` and ``127.0.0.1`` reach the same routes.
     """
 
-    def __init__(self, emulator: ZoomEmulator) -> None:
+    def __init__(self, emulator: Mounted) -> None:
         self.emulator = emulator
 
     def _base(self, scope: Scope) -> str:
@@ -46,7 +46,7 @@ class EmulatorASGI:
             return
         if scope["type"] != "http":
             return
-        limit = self.emulator.settings.max_body_bytes
+        limit = self.emulator.max_body_bytes
         body = bytearray()
         more = True
         while more:
@@ -62,16 +62,19 @@ class EmulatorASGI:
             raw_path += b"?" + scope["query_string"]
         url = _parsed(self._base(scope) + raw_path.decode("latin-1"))
         request = httpx.Request(scope["method"], url, headers=scope["headers"], content=bytes(body))
-        outcome = self.emulator.dispatch(request)
+        outcome = await self._run(self.emulator.dispatch, request)
         if outcome.later is not None:
             if outcome.applied_first:
-                answered = outcome.later()
+                answered = await self._later(request, outcome.later)
                 await asyncio.sleep(outcome.delay)
             elif await _disconnects_within(receive, outcome.delay):
                 return  # the client gave up first: the call never reaches the emulator
             else:
-                answered = outcome.later()
+                answered = await self._later(request, outcome.later)
             await _send(send, answered)
+            return
+        if outcome.error is not None:
+            await _send(send, _bad_gateway(request, outcome.error))
             return
         if outcome.delay:
             await asyncio.sleep(outcome.delay)
@@ -82,6 +85,24 @@ class EmulatorASGI:
             return
         assert outcome.response is not None
         await _send(send, outcome.response)
+
+    async def _run(self, work: Any, *args: Any) -> Any:
+        """Run a handler's step; one that waits on the network (the proxy's) runs off the loop."""
+        if not self.emulator.blocking:
+            return work(*args)
+        return await asyncio.to_thread(work, *args)
+
+    async def _later(self, request: httpx.Request, later: Any) -> httpx.Response:
+        try:
+            return await self._run(later)  # type: ignore[no-any-return]
+        except Exception as error:  # the proxy's upstream failed after the delay
+            return _bad_gateway(request, error)
+
+
+def _bad_gateway(request: httpx.Request, error: Exception) -> httpx.Response:
+    """The proxy's upstream failed: say so in Zoom's error shape, naming the failure's kind."""
+    message = f"zoom-harness proxy: the upstream did not answer ({type(error).__name__}: {error})"
+    return httpx.Response(502, json={"code": 502, "message": message}, request=request)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -94,7 +115,9 @@ def _parsed(url: str) -> httpx.URL:
 async def _send(send: Any, response: httpx.Response) -> None:
     raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.multi_items()]
     await send({"type": "http.response.start", "status": response.status_code, "headers": raw_headers})
-    await send({"type": "http.response.body", "body": response.content})
+    # A proxied answer keeps its encoding (gzip...): its raw bytes go on, not the decoded content.
+    body = b"".join(response.stream) if "content-encoding" in response.headers else response.content  # type: ignore[arg-type]
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _disconnects_within(receive: Any, seconds: float) -> bool:

@@ -1,16 +1,13 @@
-"""The Zoom emulator: one request handler over the state, and the ways to mount it.
+"""The Zoom emulator: one request handler over the state.
 
-``ZoomEmulator.dispatch`` turns an ``httpx.Request`` into an :class:`Outcome`; the mountings only
-interpret the outcome (in-process: advance the clock or raise the client's exception; served:
-sleep or close the connection), so every mounting runs the same code path.
+``ZoomEmulator.dispatch`` turns an ``httpx.Request`` into an :class:`Outcome`; the mountings
+(:mod:`mocks.mounting`) only interpret the outcome, so every mounting runs the same code path.
 """
 
 from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -22,7 +19,6 @@ from mocks.errors import EmulatorError, OAuthError, ScimError, ZoomAPIError, inv
 from mocks.faults import Fault, Faults
 from mocks.journal import Journal
 from mocks.models import (
-    Account,
     AlreadyExists,
     App,
     Invalid,
@@ -32,6 +28,7 @@ from mocks.models import (
     Token,
     ZoomState,
 )
+from mocks.mounting import Mounted, Outcome
 from mocks.ratelimit import RateLimiter
 from mocks.routing import Call, Reply, Route, Router, encode_json
 from mocks.scopes import PROVISIONING_SCOPES, ScopeFamily, granular_provisioning_scopes
@@ -62,48 +59,7 @@ class Credentials:
         }
 
 
-@dataclass
-class Outcome:
-    """What the emulator does with one request."""
-
-    response: httpx.Response | None
-    #: Seconds before the answer arrives (an injected latency).
-    delay: float = 0.0
-    #: Close the connection instead of answering.
-    drop: bool = False
-    #: For a latency fault: produces the answer when the emulator gets to the call. Whether it
-    #: runs before the delay (``applied_first``) decides what a client that timed out leaves behind.
-    later: Callable[[], httpx.Response] | None = None
-    applied_first: bool = False
-    route: str = ""
-
-
-@dataclass(frozen=True)
-class _Base:
-    scheme: str
-    host: str
-    port: int | None
-    prefix: str
-
-    @classmethod
-    def parse(cls, url: str) -> _Base:
-        parsed = httpx.URL(url)
-        if parsed.scheme not in ("http", "https") or not parsed.host:
-            raise ValueError(f"not an http(s) base URL: {url!r}")
-        return cls(parsed.scheme, parsed.host, parsed.port, parsed.path.rstrip("/"))
-
-    def relative(self, url: httpx.URL) -> str | None:
-        if url.host != self.host or url.scheme != self.scheme or url.port != self.port:
-            return None
-        path = url.path
-        if self.prefix:
-            if not path.startswith(self.prefix + "/"):
-                return None
-            path = path[len(self.prefix) :]
-        return path
-
-
-class ZoomEmulator:
+class ZoomEmulator(Mounted):
     """Zoom's token host and API host in one object: state, control, and the request handler."""
 
     def __init__(
@@ -136,23 +92,11 @@ class ZoomEmulator:
         return self.state.settings
 
     @property
-    def token_host(self) -> str:
-        return self._token_base.host
-
-    @property
-    def api_host(self) -> str:
-        return self._api_base.host
-
-    @property
-    def token_url(self) -> str:
-        return f"{self.token_base_url}/oauth/token"
+    def max_body_bytes(self) -> int:
+        return self.settings.max_body_bytes
 
     def set_base_urls(self, token_base_url: str, api_base_url: str) -> None:
-        """Where the emulator answers; a served emulator points both at its own address."""
-        self.token_base_url = token_base_url.rstrip("/")
-        self.api_base_url = api_base_url.rstrip("/")
-        self._token_base = _Base.parse(self.token_base_url)
-        self._api_base = _Base.parse(self.api_base_url)
+        super().set_base_urls(token_base_url, api_base_url)
         extra = (control.routes,) if self._control else ()
         self._token_router = Router(oauth.routes, *extra)
         self._api_router = Router(scim.routes, rest.routes, *extra)
@@ -227,32 +171,12 @@ class ZoomEmulator:
             return Outcome(response)
         if route.family == "control":
             return Outcome(self._respond(request, route, params))
-        fault = self.faults.take(route.name, request.method)
+        fault = self.faults.take(route.name, request.method, request.url.path)
         if fault is None:
             response = self._respond(request, route, params)
             self.journal.record(self.clock.now(), request, response, route.name)
             return Outcome(response)
         return self._faulted(request, route, params, fault)
-
-    def handle(self, request: httpx.Request) -> httpx.Response:
-        """In-process answer: latency costs emulator time, timeouts and drops raise like httpx."""
-        outcome = self.dispatch(request)
-        if outcome.drop:
-            self.clock.advance(outcome.delay)
-            raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
-        if outcome.later is not None:
-            timeout = (request.extensions.get("timeout") or {}).get("read")
-            if timeout is not None and outcome.delay >= timeout:
-                if outcome.applied_first:
-                    outcome.later()
-                else:
-                    self.journal.record(self.clock.now(), request, None, outcome.route, "fault: timed out, not applied")
-                self.clock.advance(timeout)
-                raise httpx.ReadTimeout("The read operation timed out (emulated)", request=request)
-            self.clock.advance(outcome.delay)
-            return outcome.later()
-        assert outcome.response is not None
-        return outcome.response
 
     def _faulted(self, request: httpx.Request, route: Route, params: dict[str, str], fault: Fault) -> Outcome:
         if fault.advance_clock:
@@ -271,16 +195,14 @@ class ZoomEmulator:
             response = self._render(request, reply)
             self.journal.record(now, request, response, route.name, f"fault: status {fault.status}")
             return Outcome(response, delay=fault.latency)
-        note = "fault: token invalidation" if fault.invalidate_tokens else f"fault: latency {fault.latency}s"
-        if fault.advance_clock:
-            note = f"fault: clock moved {fault.advance_clock}s"
+        note = fault.note()
         if not fault.latency:
-            response = self._respond(request, route, params)
+            response = fault.rewrite(self._respond(request, route, params))
             self.journal.record(now, request, response, route.name, note)
             return Outcome(response)
 
         def later() -> httpx.Response:
-            response = self._respond(request, route, params)
+            response = fault.rewrite(self._respond(request, route, params))
             self.journal.record(self.clock.now(), request, response, route.name, note)
             return response
 
@@ -310,7 +232,9 @@ class ZoomEmulator:
                 if route.label and self.settings.rate_limits:
                     headers = self.rate_limiter.take(account.id, account.plan, route.label, self.clock.now())
                 if route.family == "scim" and self.settings.enforce_scim_prerequisites:
-                    _check_scim_prerequisites(account)
+                    refusal = scim.prerequisite_refusal(account.sso_enabled, account.plan)
+                    if refusal is not None:
+                        raise refusal
             with self.state.lock:
                 reply = route.handler(call)
         except EmulatorError as error:
@@ -348,31 +272,6 @@ class ZoomEmulator:
         content = reply.body if isinstance(reply.body, bytes) else encode_json(reply.body)
         return httpx.Response(reply.status, headers=headers, content=content, request=request)
 
-    # -- mountings ------------------------------------------------------------------------
-
-    def transport(self) -> httpx.MockTransport:
-        """An httpx transport for sync and async clients alike; nothing is patched."""
-        return httpx.MockTransport(self.handle)
-
-    @contextmanager
-    def mock(self, *, assert_all_called: bool = False) -> Iterator[Any]:
-        """Patch httpx with respx so that every client reaching Zoom's hosts reaches the emulator.
-
-        Yields the respx router; hosts other than the emulator's are refused, as respx does.
-        """
-        import respx
-
-        with respx.mock(assert_all_called=assert_all_called) as router:
-            router.route(url__startswith=self.token_base_url).mock(side_effect=self.handle)
-            if self.api_base_url != self.token_base_url:
-                router.route(url__startswith=self.api_base_url).mock(side_effect=self.handle)
-            yield router
-
-    def asgi_app(self) -> Any:
-        from mocks.asgi import EmulatorASGI
-
-        return EmulatorASGI(self)
-
 
 def _no_route(request: httpx.Request, allowed: list[str]) -> Reply:
     if allowed:
@@ -389,16 +288,6 @@ def _too_large(route: Route) -> EmulatorError:
     if route.family == "oauth":
         return OAuthError("invalid_request", "The request body is too large.", 413)
     return ZoomAPIError(413, 300, "The request body is too large.")
-
-
-def _check_scim_prerequisites(account: Account) -> None:
-    if not account.sso_enabled:
-        raise ScimError(400, "Account has not enabled Single Sign-On.")
-    if not account.scim_ready:
-        # [I] Zoom requires a Business or Education plan; the refusal's wording is not captured.
-        raise ScimError(
-            403, f"SCIM2 API is not available on the {account.plan} plan; a Business or Education plan is required."
-        )
 
 
 def _translate(route: Route, error: StateError) -> EmulatorError:

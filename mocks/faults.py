@@ -9,7 +9,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+import httpx
+
 from mocks.ratelimit import PER_SECOND_MESSAGE
+
+#: Headers that describe a body and no longer hold once the body is rewritten.
+_BODY_HEADERS = frozenset({"content-length", "content-encoding", "transfer-encoding"})
 
 #: Default bodies per injected status, in Zoom's REST shape.
 _DEFAULT_BODIES: dict[int, dict[str, Any]] = {
@@ -25,7 +30,8 @@ _DEFAULT_BODIES: dict[int, dict[str, Any]] = {
 class Fault:
     """One rule: which calls it hits, and what happens to them.
 
-    ``route`` is a route name or a glob over route names (``scim.users.*``, ``*``). A fault with
+    ``route`` is a route name or a glob over route names (``scim.users.*``, ``*``); ``path``, when
+    set, a glob over the request's path (``/scim2/Users/abc*``: one user's calls). A fault with
     ``status`` answers that status instead of the real handler; ``latency`` delays the answer (a
     client whose read timeout is shorter times out); ``drop`` closes the connection without an
     answer. ``applied`` says whether the call takes effect before a timeout, a drop or an injected
@@ -53,6 +59,9 @@ class Fault:
     every: int = 1
     #: Seconds to move the emulator's clock on before the call is handled (time passing mid-cycle).
     advance_clock: float = 0.0
+    #: Scopes taken out of a token answer's ``scope`` (the app as the client sees it lacks them).
+    remove_scopes: list[str] = field(default_factory=list)
+    path: str | None = None
 
     def __post_init__(self) -> None:
         if self.status is not None and not 400 <= self.status <= 599:
@@ -65,10 +74,36 @@ class Fault:
         if self.retry_after_form not in ("seconds", "date"):
             raise ValueError("retry_after_form is 'seconds' or 'date'")
 
-    def matches(self, route: str, method: str) -> bool:
+    def matches(self, route: str, method: str, path: str) -> bool:
         if self.method and self.method.upper() != method:
             return False
+        if self.path is not None and not fnmatch.fnmatchcase(path, self.path):
+            return False
         return fnmatch.fnmatchcase(route, self.route)
+
+    def note(self) -> str:
+        """The journal's note for a call this fault let through (changed, delayed or not)."""
+        if self.remove_scopes:
+            return f"fault: scopes {', '.join(self.remove_scopes)} removed from the answer"
+        if self.advance_clock:
+            return f"fault: clock moved {self.advance_clock}s"
+        if self.invalidate_tokens:
+            return "fault: token invalidation"
+        return f"fault: latency {self.latency}s"
+
+    def rewrite(self, response: httpx.Response) -> httpx.Response:
+        """A successful token answer without ``remove_scopes``; any other answer unchanged."""
+        if not self.remove_scopes or response.status_code != 200:
+            return response
+        try:
+            body = response.json()
+        except ValueError:
+            return response
+        if not isinstance(body, dict) or not isinstance(body.get("scope"), str):
+            return response
+        body["scope"] = " ".join(s for s in body["scope"].split() if s not in self.remove_scopes)
+        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _BODY_HEADERS]
+        return httpx.Response(response.status_code, headers=headers, json=body, request=response.request)
 
     def response_body(self) -> dict[str, Any] | None:
         if self.status is None:
@@ -115,12 +150,12 @@ class Faults:
         with self._lock:
             return list(self._rules)
 
-    def take(self, route: str, method: str) -> Fault | None:
+    def take(self, route: str, method: str, path: str = "/") -> Fault | None:
         if not self._rules:
             return None
         with self._lock:
             for fault in self._rules:
-                if not fault.matches(route, method):
+                if not fault.matches(route, method, path):
                     continue
                 if fault.after:
                     fault.after -= 1

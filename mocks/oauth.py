@@ -10,12 +10,24 @@ from urllib.parse import parse_qsl
 from mocks.errors import OAuthError
 from mocks.models import App
 from mocks.routing import Call, Reply, Routes
+from mocks.settings import EmulatorSettings
 
 routes = Routes("oauth")
 
 #: Captured on Zoom's wire (reference §1.4).
 INVALID_CLIENT = OAuthError("invalid_client", "Invalid client_id or client_secret")
 UNSUPPORTED_GRANT = OAuthError("unsupported_grant_type", "unsupported grant type")
+
+
+def app_refusal(state: str, settings: EmulatorSettings | None = None) -> OAuthError:
+    """The token host's answer for an app that is ``not activated`` (never, or deactivated) or
+    ``deleted`` (its credentials are unknown)."""
+    if state == "deleted":
+        return INVALID_CLIENT
+    if state != "not activated":
+        raise ValueError(f"an app is 'not activated' or 'deleted', not {state!r}")
+    error, reason = (settings or EmulatorSettings()).token_errors["app_disabled"]
+    return OAuthError(error, reason)
 
 
 def _inferred(call: Call, case: str) -> OAuthError:

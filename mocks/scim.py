@@ -16,6 +16,7 @@ from mocks.clock import iso
 from mocks.errors import ScimError
 from mocks.models import (
     ROLES,
+    SCIM_PLANS,
     USER_TYPES,
     AlreadyExists,
     Group,
@@ -296,7 +297,24 @@ def _not_found_user(user_id: str) -> ScimError:
 
 
 def _protected(error: ProtectedRole) -> ScimError:
-    return ScimError(400, f"Zoom does not deactivate or delete users whose role is {error}.", "mutability")
+    return protected_role_refusal(str(error))
+
+
+def protected_role_refusal(role: str) -> ScimError:
+    """Zoom's answer to disabling or deleting an Admin or Owner."""
+    return ScimError(400, f"Zoom does not deactivate or delete users whose role is {role}.", "mutability")
+
+
+def prerequisite_refusal(sso_enabled: bool, plan: str) -> ScimError | None:
+    """Zoom's answer to a SCIM call on an account that fails SCIM's prerequisites, or None."""
+    if not sso_enabled:
+        return ScimError(400, "Account has not enabled Single Sign-On.")
+    if plan not in SCIM_PLANS:
+        # [I] Zoom requires a Business or Education plan; the refusal's wording is not captured.
+        return ScimError(
+            403, f"SCIM2 API is not available on the {plan} plan; a Business or Education plan is required."
+        )
+    return None
 
 
 # -- users ----------------------------------------------------------------------------------

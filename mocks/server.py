@@ -13,6 +13,7 @@ from types import TracebackType
 import uvicorn
 
 from mocks.emulator import ZoomEmulator
+from mocks.mounting import Mounted
 from mocks.tls import TlsFiles
 
 LOOPBACK_HOSTS = frozenset({"localhost"})
@@ -74,7 +75,7 @@ def _fast_protocols() -> dict[str, str]:
     return {"http": "httptools", "loop": "uvloop"}
 
 
-def _server(emulator: ZoomEmulator, log_level: str, tls: TlsFiles | None = None) -> uvicorn.Server:
+def _server(emulator: Mounted, log_level: str, tls: TlsFiles | None = None) -> uvicorn.Server:
     logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
     certificates = {"ssl_certfile": str(tls.certificate), "ssl_keyfile": str(tls.key)} if tls else {}
     config = uvicorn.Config(
@@ -85,12 +86,14 @@ def _server(emulator: ZoomEmulator, log_level: str, tls: TlsFiles | None = None)
         lifespan="off",
         timeout_keep_alive=30,
         backlog=2048,
+        server_header=not emulator.forwards,
+        date_header=not emulator.forwards,
         **certificates,  # type: ignore[arg-type]
     )
     return uvicorn.Server(config)
 
 
-def point_at(emulator: ZoomEmulator, sock: socket.socket, tls: TlsFiles | None) -> str:
+def point_at(emulator: Mounted, sock: socket.socket, tls: TlsFiles | None) -> str:
     """Where the emulator answers: the socket's address, or over TLS Zoom's own two names (the
     token host and the API host, told apart by the Host header). Returns the API base URL."""
     if tls is None:
@@ -103,7 +106,7 @@ def point_at(emulator: ZoomEmulator, sock: socket.socket, tls: TlsFiles | None) 
 
 
 def serve_forever(
-    emulator: ZoomEmulator, sock: socket.socket, *, log_level: str = "warning", tls: TlsFiles | None = None
+    emulator: Mounted, sock: socket.socket, *, log_level: str = "warning", tls: TlsFiles | None = None
 ) -> None:
     """Serve until interrupted; the emulator answers on the socket's address (or Zoom's names)."""
     point_at(emulator, sock, tls)
@@ -118,7 +121,7 @@ class ServedEmulator:
 
     def __init__(
         self,
-        emulator: ZoomEmulator | None = None,
+        emulator: Mounted | None = None,
         *,
         host: str = "127.0.0.1",
         port: int = 0,

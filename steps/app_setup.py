@@ -7,6 +7,8 @@ from pytest_bdd import given, parsers, then, when
 from harness.preflight import REQUIRED_SCOPES
 from harness.target import CREDENTIAL_LABELS
 from harness.world import World
+from mocks import oauth, scim
+from mocks.scopes import GRANULAR_EQUIVALENTS
 
 QUOTED = r'"(?P<{}>[^"]*)"'
 
@@ -135,6 +137,16 @@ def token_refused_because(world: World, cause: str) -> None:
     assert answer.status == 400, answer.body
     assert set(answer.body) == {"reason", "error"}
     assert TOKEN_CAUSES[cause] in token_refusal_cause(answer.body["error"], answer.body["reason"])
+
+
+@then(parsers.re(rf"the token grants the scope {q('scope')} by that name or by all of its granular equivalents"))
+def token_grants(world: World, scope: str) -> None:
+    """An activated app issues the token; it holds the classic name or every granular equivalent."""
+    answer = world.token_answer
+    assert answer is not None and answer.status == 200, answer
+    held = set(answer.body["scope"].split(" "))
+    equivalents = set(GRANULAR_EQUIVALENTS[scope])
+    assert scope in held or equivalents <= held, f"{scope} not granted: missing {sorted(equivalents - held)} of {held}"
 
 
 @then(parsers.re(rf"a token obtained with the app's credentials lists the scope {q('scope')}"))
@@ -271,11 +283,39 @@ def channel_refused(world: World, cause: str) -> None:
 @then("channel activation names every missing scope:")
 def names_every_scope(world: World, datatable: list[list[str]]) -> None:
     """Exactly the table's scopes are named as missing, no more and no fewer."""
+    _names_exactly(world, {row[0] for row in datatable[1:]})
+
+
+@then(parsers.re(rf"channel activation is refused naming exactly the missing scopes {q('scopes')}"))
+def names_exactly(world: World, scopes: str) -> None:
+    _names_exactly(world, {s.strip() for s in scopes.split(",")})
+
+
+def _names_exactly(world: World, scopes: set[str]) -> None:
     import re
 
-    assert world.activation_refusal is not None
+    assert world.activation_refusal is not None, "the channel was activated"
     named = re.findall(r"the token lacks the scope (\S+)", world.activation_refusal)
-    assert set(named) == {row[0] for row in datatable[1:]}, world.activation_refusal
+    assert set(named) == scopes, world.activation_refusal
+    assert not world.channel_active
+
+
+@given(parsers.re(rf"Zoom's token answers leave out the scopes {q('scopes')}"))
+def scopes_left_out(world: World, scopes: str) -> None:
+    world.leave_out_scopes([s.strip() for s in scopes.split(",")])
+
+
+@given(parsers.parse("Zoom's token host answers as it does for an app that is {state}"))
+def token_host_refuses(world: World, state: str) -> None:
+    world.answer_as(oauth.app_refusal(state), route="oauth.token")
+
+
+@given(parsers.parse("Zoom's SCIM API answers as it does for an account {condition}"))
+def scim_refuses(world: World, condition: str) -> None:
+    settings = {"sso_enabled": True, "plan": "Business", **ACCOUNT_CONDITIONS[condition]}
+    refusal = scim.prerequisite_refusal(**settings)
+    assert refusal is not None, condition
+    world.answer_as(refusal, route="scim.*")
 
 
 @given(parsers.re(rf"an activated app that holds every documented scope except {q('scope')}"))

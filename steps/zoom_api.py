@@ -18,13 +18,13 @@ FAULTS = {
 
 @given(parsers.parse("Zoom answers every user creation after {seconds:d} seconds for the next {times:d} calls"))
 def slow_creates(world: World, seconds: int, times: int) -> None:
-    world.require_emulator().inject(route="scim.users.create", latency=world.seconds(seconds), times=times)
+    world.inject(route="scim.users.create", latency=world.seconds(seconds), times=times)
 
 
 @given(parsers.parse("Zoom refuses the next {times:d} user creations with status {status:d}"))
 def refuse_creates(world: World, times: int, status: int) -> None:
     body = {"code": 300, "message": "Injected refusal."}
-    world.require_emulator().inject(route="scim.users.create", status=status, body=body, times=times)
+    world.inject(route="scim.users.create", status=status, body=body, times=times)
 
 
 def _fault(world: World, fault: str) -> dict[str, object]:
@@ -38,14 +38,12 @@ def _fault(world: World, fault: str) -> dict[str, object]:
 @given(parsers.parse("Zoom {fault} on the next {times:d} user creations, {when} applying them"))
 def faulty_creates(world: World, fault: str, times: int, when: str) -> None:
     spec = _fault(world, fault)
-    world.require_emulator().inject(route="scim.users.create", times=times, applied=when == "after", **spec)
+    world.inject(route="scim.users.create", times=times, applied=when == "after", **spec)
 
 
 @given(parsers.parse("Zoom answers the next user creation with 429 and a Retry-After of {seconds:d} seconds as {form}"))
 def rate_limited_creates(world: World, seconds: int, form: str) -> None:
-    world.require_emulator().inject(
-        route="scim.users.create", status=429, retry_after=seconds, retry_after_form=form, times=1
-    )
+    world.inject(route="scim.users.create", status=429, retry_after=seconds, retry_after_form=form, times=1)
 
 
 RATE_LIMITED = r"Zoom answers the next (?P<times>\d+) calls with 429 and a Retry-After of (?P<seconds>\d+) seconds?"
@@ -53,19 +51,17 @@ RATE_LIMITED = r"Zoom answers the next (?P<times>\d+) calls with 429 and a Retry
 
 @given(parsers.re(RATE_LIMITED + r" as (?P<form>\w+)"))
 def rate_limited_calls(world: World, times: str, seconds: str, form: str) -> None:
-    world.require_emulator().inject(
-        route="scim.*", status=429, retry_after=int(seconds), retry_after_form=form, times=int(times)
-    )
+    world.inject(route="scim.*", status=429, retry_after=int(seconds), retry_after_form=form, times=int(times))
 
 
 @given(parsers.parse("Zoom revokes every token after the next {creations:d} user creations"))
 def revoke_mid_cycle(world: World, creations: int) -> None:
-    world.require_emulator().inject(route="scim.users.create", invalidate_tokens=True, after=creations)
+    world.inject(route="scim.users.create", invalidate_tokens=True, after=creations)
 
 
 @given(parsers.parse("Zoom's clock moves {seconds:d} seconds on at the next user creation"))
 def clock_moves(world: World, seconds: int) -> None:
-    world.require_emulator().inject(route="scim.users.create", advance_clock=float(seconds))
+    world.inject(route="scim.users.create", advance_clock=float(seconds))
 
 
 @when("the provisioning app is deactivated in the Marketplace")
@@ -82,12 +78,12 @@ def activate_provisioning_app(world: World) -> None:
 def spread_faults(world: World, fault: str, every: str, calls: str) -> None:
     spec = _fault(world, fault)
     hits = int(calls) // int(every)
-    world.require_emulator().inject(route="scim.*", every=int(every), times=hits, applied=True, **spec)
+    world.inject(route="scim.*", every=int(every), times=hits, applied=True, **spec)
 
 
 @given("Zoom invalidates every token at the next user creation")
 def invalidate_tokens(world: World) -> None:
-    world.require_emulator().inject(route="scim.users.create", invalidate_tokens=True)
+    world.inject(route="scim.users.create", invalidate_tokens=True)
 
 
 @when("an hour passes on Zoom's clock")
@@ -193,15 +189,7 @@ def answers_scope(world: World, status: str, code: str, scope: str) -> None:
 
 @when(parsers.parse("Zoom's SCIM users are listed page by page, {count:d} at a time, from index 1 to the last"))
 def list_all_pages(world: World, count: int) -> None:
-    world.pages = []  # type: ignore[attr-defined]
-    start = 1
-    while True:
-        page = world.scim("GET", "/scim2/Users", params={"startIndex": start, "count": count}).body
-        assert page["startIndex"] == start, page
-        world.pages.append(page)  # type: ignore[attr-defined]
-        start += count
-        if start > page["totalResults"] or not page["Resources"]:
-            return
+    world.pages = world.scim_pages(count)  # type: ignore[attr-defined]
 
 
 @then(parsers.re(rf"every user of the account was listed exactly once, among them {q('names')}"))

@@ -156,10 +156,43 @@ def test_the_report_document_has_its_documented_shape_and_values() -> None:
     attr = next(r for r in document["requirements"] if r["id"] == "ATTR-10")
     assert attr["scenarios"] == [{"id": "steps/test_features.py::test_x", "name": "X", "feature": "Users",
                                   "status": "skipped", "reason": "no slapd", "duration": 0.5,
-                                  "evidence": {"log": ["l"]}}]  # fmt: skip
+                                  "evidence": {"log": ["l"]}, "faults_injected": False}]  # fmt: skip
+    assert attr["certified_on"] is None
+    assert document["summary"]["certified_on"] == {"real account": 0, "real account, injected faults": 0,
+                                                   "emulator": 0}  # fmt: skip
     assert document["untagged"] == [{"id": "steps/test_features.py::test_y", "name": "Y", "feature": "Misc",
                                      "status": "failed", "reason": "E boom"}]  # fmt: skip
     assert set(document) == {"header", "summary", "requirements", "untagged"}
+
+
+def test_a_requirement_says_where_it_was_certified() -> None:
+    def scenario(name: str, requirement: str, status: str = "passed", faults: bool = False) -> ScenarioResult:
+        return ScenarioResult(f"steps/test_features.py::{name}", name, "F", [requirement], status,
+                              faults_injected=faults)  # fmt: skip
+
+    results = [
+        scenario("plain", "ATTR-10"), scenario("faulted", "ATTR-10", faults=True),  # one without faults suffices
+        scenario("only-faulted", "ENG-08", faults=True), scenario("skipped", "ENG-08", "skipped"),
+        scenario("failed", "ENG-02", "failed"), scenario("faulted-too", "ENG-02", faults=True),
+        scenario("skipped-only", "APP-01", "skipped"),
+    ]  # fmt: skip
+    on_zoom = build_report(results, "zoom", 1)
+    places = {r["id"]: r["certified_on"] for r in on_zoom["requirements"]}
+    assert (places["ATTR-10"], places["ENG-08"], places["ENG-02"], places["APP-01"]) == (
+        "real account", "real account, injected faults", None, None)  # fmt: skip
+    assert on_zoom["summary"]["certified_on"] == {"real account": 1, "real account, injected faults": 1,
+                                                  "emulator": 0}  # fmt: skip
+    page = render_html(on_zoom)
+    assert "<dt>Certified on</dt><dd>the real account 1, the real account with injected faults 1</dd>" in page
+    engine = page[page.index('id="ENG-08"') :]
+    assert engine[: engine.index('<div class="scenarios">')].endswith(
+        '<div class="place">certified on the real account, injected faults</div>'
+    )
+    assert page.count('class="place"') == 2
+    on_emulator = build_report(results, "emulator-http", 1)
+    assert {r["id"]: r["certified_on"] for r in on_emulator["requirements"]}["ENG-08"] == "emulator"
+    assert on_emulator["summary"]["certified_on"]["emulator"] == 2
+    assert 'class="place"' not in render_html(on_emulator) and "Certified on" not in render_html(on_emulator)
 
 
 def test_a_requirement_shows_whether_the_selftest_proved_it_only_after_a_selftest() -> None:

@@ -60,6 +60,17 @@ Feature: Provisioning connection and target verification
       | deactivated after activation | the app is not activated                |
       | deleted after activation     | the client ID or client secret is wrong |
 
+  @req:CONN-05 @injects-faults
+  Scenario Outline: Zoom's refusal of the app's token refuses activation, naming the cause
+    Given Zoom's token host answers as it does for an app that is <state>
+    When the channel is activated
+    Then channel activation is refused because "<cause>"
+
+    Examples:
+      | state         | cause                                   |
+      | not activated | the app is not activated                |
+      | deleted       | the client ID or client secret is wrong |
+
   @req:CONN-06 @emulator-only
   Scenario Outline: A token that lacks a required scope refuses activation, naming it
     Given an activated app that holds every documented scope except "<scope>"
@@ -90,6 +101,18 @@ Feature: Provisioning connection and target verification
       | account:read:admin  |
       | account:write:admin |
 
+  @req:CONN-06 @injects-faults
+  Scenario Outline: Token answers that leave out scopes refuse activation, naming exactly those
+    Given Zoom's token answers leave out the scopes "<left out>"
+    When the channel is activated
+    Then channel activation is refused naming exactly the missing scopes "<left out>"
+
+    Examples:
+      | left out                                   |
+      | scim2                                      |
+      | user:master                                |
+      | user:write:admin, account:read:admin       |
+
   @req:CONN-07 @emulator-only
   Scenario Outline: A Zoom account that fails the SCIM prerequisites refuses activation
     Given a Zoom account <condition> with an activated app holding the seven scopes
@@ -101,6 +124,17 @@ Feature: Provisioning connection and target verification
       | condition                 | cause                                |
       | without SSO enabled       | SSO is not enabled                   |
       | on the Pro plan           | the account's plan does not include SCIM2 |
+
+  @req:CONN-07 @injects-faults
+  Scenario Outline: Zoom's SCIM refusal for an account that fails a prerequisite refuses activation
+    Given Zoom's SCIM API answers as it does for an account <condition>
+    When the channel is activated
+    Then channel activation is refused because "<cause>"
+
+    Examples:
+      | condition           | cause                                     |
+      | without SSO enabled | SSO is not enabled                        |
+      | on the Pro plan     | the account's plan does not include SCIM2 |
 
   @req:CONN-08
   Scenario: An inactive channel provisions nothing until it is activated

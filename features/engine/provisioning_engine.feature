@@ -24,7 +24,7 @@ Feature: Provisioning engine behaviours
     And the Zoom user "dina" is inactive
     And Zoom holds exactly one user "eli"
 
-  @req:ENG-02 @emulator-only
+  @req:ENG-02 @injects-faults
   Scenario: An operation that exceeds the channel timeout is skipped and retried next cycle
     Given the channel timeout is 60 seconds
     And Zoom answers every user creation after 90 seconds for the next 3 calls
@@ -36,7 +36,7 @@ Feature: Provisioning engine behaviours
     When a provisioning cycle runs
     Then Zoom holds exactly one user "finn"
 
-  @req:ENG-03 @emulator-only
+  @req:ENG-03 @injects-faults
   Scenario: A failed operation stays pending and is retried until it succeeds
     Given Zoom refuses the next 2 user creations with status 400
     And the directory has the users:
@@ -101,7 +101,7 @@ Feature: Provisioning engine behaviours
       | deleted  | 0     |
       | failed   | 0     |
 
-  @req:ENG-06 @emulator-only
+  @req:ENG-06 @injects-faults
   Scenario: The channel summary's duration is the time the cycle took
     Given Zoom answers every user creation after 3 seconds for the next 2 calls
     And the directory has the users:
@@ -131,7 +131,7 @@ Feature: Provisioning engine behaviours
     Then the provisioner asked for 2 access tokens
     And no call was refused for an expired token
 
-  @req:ENG-07 @emulator-only
+  @req:ENG-07 @injects-faults
   Scenario: The token is renewed once after a 401 for an invalid token
     Given the directory has 2 generated users
     And a provisioning cycle has run
@@ -141,7 +141,7 @@ Feature: Provisioning engine behaviours
     Then the cycle created 1, updated 0 and disabled 0 users
     And the provisioner asked for 2 access tokens
 
-  @req:ENG-08 @emulator-only
+  @req:ENG-08 @injects-faults
   Scenario Outline: A 429 is honoured and no operation is lost
     Given the channel timeout is 300 seconds
     And Zoom answers the next user creation with 429 and a Retry-After of 2 seconds as <form>
@@ -156,7 +156,7 @@ Feature: Provisioning engine behaviours
       | seconds |
       | date    |
 
-  @req:ENG-09 @emulator-only
+  @req:ENG-09 @injects-faults
   Scenario Outline: A 5xx, a timeout or a dropped connection is retried without loss or duplicates
     Given Zoom <fault> on the next 2 user creations, after applying them
     And the directory has 3 generated users
@@ -171,7 +171,7 @@ Feature: Provisioning engine behaviours
       | times out                      |
       | drops the connection           |
 
-  @req:ENG-09 @emulator-only
+  @req:ENG-09 @injects-faults
   Scenario: A fault before the request lands is retried too
     Given Zoom drops the connection on the next 2 user creations, before applying them
     And the directory has 3 generated users

@@ -54,7 +54,7 @@ Feature: Known limitations
     And no request sent to Zoom carried the role "Engineer"
     And the provisioner log warns in the user workflow section that "Zoom accepts a single Roles value"
 
-  @req:LIM-05 @emulator-only
+  @req:LIM-05 @injects-faults
   Scenario Outline: Zoom refuses to disable or delete an Admin or Owner, and nothing else is lost
     Given the Remove User Action is "<action>"
     And the directory has the users:

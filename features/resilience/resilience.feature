@@ -9,7 +9,7 @@ Feature: Resilience of provisioning against Zoom's faults
   Background:
     Given a Zoom account ready for provisioning
 
-  @req:ENG-08 @emulator-only
+  @req:ENG-08 @injects-faults
   Scenario Outline: A burst of 429s is honoured in both Retry-After forms
     Given the channel timeout is 600 seconds
     And Zoom answers the next 2 calls with 429 and a Retry-After of 1 second as <form>
@@ -24,7 +24,7 @@ Feature: Resilience of provisioning against Zoom's faults
       | seconds |
       | date    |
 
-  @req:ENG-07 @emulator-only
+  @req:ENG-07 @injects-faults
   Scenario: A token revoked in the middle of a cycle is renewed and nothing is lost
     Given the directory has 6 generated users
     And Zoom revokes every token after the next 3 user creations
@@ -68,7 +68,7 @@ Feature: Resilience of provisioning against Zoom's faults
     Then every generated user is in Zoom exactly once
     And Zoom holds 10 generated users
 
-  @req:ENG-09 @emulator-only
+  @req:ENG-09 @injects-faults
   Scenario Outline: Faults spread over a cycle lose and duplicate nothing
     Given Zoom <fault> on every 3rd call for the next 12 calls
     And the directory has 8 generated users

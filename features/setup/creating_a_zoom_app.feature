@@ -103,6 +103,45 @@ Feature: Creating a Zoom app
       | scope |
       | scim2 |
 
+  Scenario Outline: The provisioning app's token grants each documented scope
+    When a token is requested with the provisioning app's account ID, client ID and client secret
+    Then the token grants the scope "<scope>" by that name or by all of its granular equivalents
+
+    @req:APP-07
+    Examples: user:master
+      | scope       |
+      | user:master |
+
+    @req:APP-08
+    Examples: user:read:admin
+      | scope           |
+      | user:read:admin |
+
+    @req:APP-09
+    Examples: user:write:admin
+      | scope            |
+      | user:write:admin |
+
+    @req:APP-10
+    Examples: account:master
+      | scope          |
+      | account:master |
+
+    @req:APP-11
+    Examples: account:read:admin
+      | scope              |
+      | account:read:admin |
+
+    @req:APP-12
+    Examples: account:write:admin
+      | scope               |
+      | account:write:admin |
+
+    @req:APP-13
+    Examples: scim2
+      | scope |
+      | scim2 |
+
   @req:APP-07 @req:APP-08 @req:APP-09 @req:APP-10 @req:APP-11 @req:APP-12 @req:APP-13 @emulator-only
   Scenario: An app without scopes cannot be activated
     Given the administrator built a Server-to-Server OAuth app named "Unscoped"

@@ -1,4 +1,5 @@
-"""Every emulator test runs through each mounting: httpx transport, respx, and a real server."""
+"""Every emulator test runs through each mounting: httpx transport, respx, a real server, and the
+harness's proxy in front of the emulator (so every wire behaviour is proven to pass through it)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import httpx
 import pytest
 
 from mocks import Credentials, ZoomEmulator
+from mocks.proxy import ZoomProxy
 from mocks.server import ServedEmulator
 
 CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -57,7 +59,17 @@ def served_emulator() -> Iterator[ServedEmulator]:
         yield served
 
 
-@pytest.fixture(params=["transport", "respx", "served"])
+MOUNTINGS = ("transport", "respx", "served", "proxied")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Each test through every mounting; a module lists fewer in ``MOUNTINGS`` (the emulator's
+    control surface is not the proxy's)."""
+    if "zoom" in metafunc.fixturenames:
+        metafunc.parametrize("zoom", getattr(metafunc.module, "MOUNTINGS", MOUNTINGS), indirect=True)
+
+
+@pytest.fixture
 def zoom(request: pytest.FixtureRequest) -> Iterator[Zoom]:
     mounting = request.param
     if mounting == "served":
@@ -74,6 +86,10 @@ def zoom(request: pytest.FixtureRequest) -> Iterator[Zoom]:
     credentials = emulator.ready_account()
     if mounting == "transport":
         with httpx.Client(transport=emulator.transport()) as http:
+            yield Zoom(emulator, http, credentials, mounting)
+    elif mounting == "proxied":
+        proxy = ZoomProxy(transport=emulator.transport())  # answers under Zoom's names, as the emulator
+        with httpx.Client(transport=proxy.transport()) as http:
             yield Zoom(emulator, http, credentials, mounting)
     else:
         with emulator.mock(), httpx.Client() as http:

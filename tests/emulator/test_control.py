@@ -37,6 +37,9 @@ SEED = {
     ]
 }
 
+#: The emulator's own control surface: the proxy answers /_emulator with its own (tests/emulator/test_proxy.py).
+MOUNTINGS = ("transport", "respx", "served")
+
 
 def _control(zoom: Zoom, method: str, path: str, **kwargs):  # type: ignore[no-untyped-def]
     return zoom.http.request(method, f"{zoom.api}/_emulator{path}", **kwargs)
