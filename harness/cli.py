@@ -491,7 +491,14 @@ def _run(args: argparse.Namespace) -> int:
     from harness.shards import Shard
 
     shard = Shard.parse(args.shard) if args.shard else None
-    return run_features(args.target, Path(args.report_dir), extra, seed=args.seed, directory=directory, shard=shard)
+    if args.max_calls is not None and args.max_calls < 1:
+        raise HarnessError("--max-calls must be a number of calls >= 1")
+    if args.proxy:
+        if args.target != "zoom":
+            raise HarnessError("--proxy names the harness's proxy in front of a real Zoom: use it with --target zoom")
+        extra.append(f"--zoom-proxy={args.proxy}")
+    return run_features(args.target, Path(args.report_dir), extra, seed=args.seed, directory=directory, shard=shard,
+                        max_calls=args.max_calls)  # fmt: skip
 
 
 def _report_merge(args: argparse.Namespace) -> int:
@@ -638,6 +645,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--record", metavar="DIR", help="with --target zoom: record every exchange (redacted) for `drift`")
     run.add_argument("--shard", metavar="K/N", help="run the K-th of N balanced slices of the scenarios (for CI "
                      "jobs in parallel; `report merge` joins their report folders)")  # fmt: skip
+    run.add_argument("--max-calls", type=int, metavar="N", help="with --target zoom: refuse a run that would make "
+                     "more than N calls to Zoom (counted on the emulator before it starts)")  # fmt: skip
+    run.add_argument("--proxy", metavar="URL", help="with --target zoom: the harness's proxy (`serve --upstream zoom`) "
+                     "the system under test reaches Zoom through; its faults serve the resilience scenarios and its "
+                     "journal the evidence (needed for those with --sut pingfederate)")  # fmt: skip
     run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="-- then extra pytest arguments")
     run.set_defaults(func=_run)
 

@@ -97,6 +97,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "test reaches Zoom through; its faults serve the resilience scenarios and its journal the evidence",
     )
     group.addoption(
+        "--zoom-dry-run",
+        action="store_true",
+        help="run on the in-process emulator with the reference provisioner, skipping what the run's "
+        "--zoom-target (zoom), --zoom-sut and --zoom-proxy would skip: counts the calls such a run makes",
+    )
+    group.addoption(
         "--zoom-email-domain",
         default=os.environ.get("ZOOM_TEST_EMAIL_DOMAIN"),
         help="email domain of the users a run creates on a real Zoom account (ZOOM_TEST_EMAIL_DOMAIN)",
@@ -127,7 +133,7 @@ def pytest_configure(config: pytest.Config) -> None:
             ChannelFile.load(config.option.zoom_channel)
         except HarnessError as error:
             pytest.exit(f"--zoom-channel: {error}", returncode=2)
-    if config.option.zoom_sut == "pingfederate":
+    if config.option.zoom_sut == "pingfederate" and not config.option.zoom_dry_run:
         from harness.sut.pingfederate import AdminAddress
 
         if config.option.zoom_directory != "ldap":
@@ -156,7 +162,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(collector, "zoom-harness-report")
     if config.option.zoom_directory == "ldap" and slapd_binary() is None:
         pytest.exit(f"--zoom-directory ldap: slapd is not installed; {INSTALL_HINT}", returncode=2)
-    if config.option.zoom_target == TargetKind.ZOOM.value:
+    if config.option.zoom_target == TargetKind.ZOOM.value and not config.option.zoom_dry_run:
         try:
             Target.resolve()
         except HarnessError as error:
@@ -187,6 +193,7 @@ def pytest_report_header(config: pytest.Config) -> str:
     )
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-bdd's own, which marks every tag as it is written
 def pytest_bdd_apply_tag(tag: str, function: Any) -> Any:
     if tag.startswith("req:"):
         return pytest.mark.req(tag[4:])(function) or True
@@ -204,7 +211,7 @@ def requirement_ids(item: pytest.Item) -> list[str]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    kind = TargetKind(config.option.zoom_target)
+    kind = TargetKind(config.option.zoom_target)  # a dry run skips as its target would
     other_system = config.option.zoom_sut != "reference"
     unproxied = kind is TargetKind.ZOOM and other_system and not config.option.zoom_proxy
     for item in items:
@@ -240,7 +247,7 @@ def session_target(pytestconfig: pytest.Config, directory_server: DirectoryServe
     for built in _session_target(pytestconfig):
         built.directory = directory_server
         built.channel_file = channel
-        if pytestconfig.option.zoom_sut == "pingfederate":
+        if pytestconfig.option.zoom_sut == "pingfederate" and not pytestconfig.option.zoom_dry_run:
             from harness.sut.pingfederate import AdminAddress
 
             built.pingfederate = AdminAddress.from_environment()
@@ -248,7 +255,7 @@ def session_target(pytestconfig: pytest.Config, directory_server: DirectoryServe
 
 
 def _session_target(pytestconfig: pytest.Config) -> Iterator[SessionTarget]:
-    kind = TargetKind(pytestconfig.option.zoom_target)
+    kind = TargetKind.EMULATOR if pytestconfig.option.zoom_dry_run else TargetKind(pytestconfig.option.zoom_target)
     seed = pytestconfig.option.faker_seed
     marker = f"zh{secrets.token_hex(3)}"
     if kind is TargetKind.EMULATOR:

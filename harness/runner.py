@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -74,6 +77,34 @@ def check_target(target: str) -> None:
             raise HarnessError("the zoom target needs ZOOM_TEST_EMAIL_DOMAIN, a domain of test mailboxes")
 
 
+def estimate_calls(suite: Path, selection: Sequence[str], directory: str = "memory") -> tuple[int, int]:
+    """The calls to Zoom a ``--target zoom`` run of this selection makes, and its scenarios: the same
+    scenarios run first on the in-process emulator (``--zoom-dry-run``), each exchange with Zoom's
+    hosts counted, plus the delete that cleans up each user the run creates."""
+    with tempfile.TemporaryDirectory(prefix="zoom-harness-estimate-") as folder:
+        command = [
+            sys.executable, "-m", "pytest", str(suite / "steps"), f"--rootdir={suite}",
+            "-o", "bdd_features_base_dir=features", "--zoom-target=zoom", "--zoom-dry-run",
+            f"--zoom-directory={directory}", f"--certification-report={folder}", "-q",
+            "-p", "no:cacheprovider", *selection,
+        ]  # fmt: skip
+        environment = {k: v for k, v in os.environ.items() if k != "ZOOM_HARNESS_TARGET"}
+        done = subprocess.run(command, cwd=suite, env=environment, capture_output=True, text=True, check=False)
+        report = Path(folder) / "report.json"
+        if not report.exists():
+            tail = (done.stdout + done.stderr).strip().splitlines()[-5:]
+            raise HarnessError("could not count the run's calls on the emulator: " + " | ".join(tail))
+        document = json.loads(report.read_text(encoding="utf-8"))
+    scenarios = {s["id"]: s for r in document["requirements"] for s in r["scenarios"] if s["status"] != "skipped"}
+    calls = 0
+    for scenario in scenarios.values():
+        exchanges = [e for e in scenario["evidence"].get("exchanges", []) if "/_emulator/" not in e["url"]]
+        created = [e for e in exchanges if e["method"] == "POST" and e["url"].endswith("/scim2/Users")
+                   and e["status"] == 201]  # fmt: skip
+        calls += len(exchanges) + len(created)
+    return calls, len(scenarios)
+
+
 def run_features(
     target: str,
     report_dir: Path,
@@ -82,6 +113,7 @@ def run_features(
     console: Console | None = None,
     directory: str = "memory",
     shard: Shard | None = None,
+    max_calls: int | None = None,
 ) -> int:
     console = console or Console(stderr=True)
     if directory == "ldap" and slapd_binary() is None:
@@ -89,6 +121,18 @@ def run_features(
     suite = suite_folder()
     report_dir = report_dir.resolve()  # pytest runs from the suite's folder, not from here
     check_target(target)
+    if target == "zoom":
+        selection = [*([f"--faker-seed={seed}"] if seed is not None else []),
+                     *([f"--zoom-shard={shard}"] if shard is not None else []), *extra]  # fmt: skip
+        console.print("Counting the calls this run makes, on the in-process emulator first...", highlight=False)
+        calls, scenarios = estimate_calls(suite, selection, directory)
+        console.print(f"This run makes about {calls} calls to Zoom ({scenarios} scenarios), paced under the "
+                      "account's rate limits.", highlight=False)  # fmt: skip
+        if max_calls is not None and calls > max_calls:
+            raise HarnessError(f"the run would make about {calls} calls to Zoom, more than --max-calls {max_calls}: "
+                               "select fewer scenarios (-- -k ..., --shard K/N) or raise the limit")  # fmt: skip
+    elif max_calls is not None:
+        raise HarnessError("--max-calls limits the calls to a real Zoom account: use it with --target zoom")
     try:
         report_dir.mkdir(parents=True, exist_ok=True)
         for stale in ("report.json", "report.html", "junit.xml", "cucumber.json"):

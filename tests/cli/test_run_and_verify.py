@@ -106,11 +106,15 @@ def test_a_remote_zoom_run_certifies_cleans_up_records_replays_and_leaks_no_secr
                           str(tmp_path / "recording"), "--", "-k", "not every_option_and_remove_user_action",
                           env=env, cwd=tmp_path)  # fmt: skip
         left = [u.user_name for u in served.emulator.state.users(credentials.account_id).values() if u.role != "Owner"]
+        made = len(served.emulator.journal)
         faults = served.emulator.faults.rules()
         verify = _harness("verify", "--json", "--probe-user", env=env, cwd=tmp_path)
         tokens = [t for t in served.emulator.state.tokens]
     assert result.returncode == 0, result.stderr[-3000:]
     assert left == [], "the run left users behind"
+    estimated = re.search(r"This run makes about (\d+) calls to Zoom \((\d+) scenarios\)", result.stderr)
+    assert estimated, result.stderr[:2000]
+    assert 0.8 * made <= int(estimated.group(1)) <= 1.25 * made, (estimated.group(0), made)
     assert not faults and not list((tmp_path / "state").glob("ledger-*.json")), "a clean run keeps no ledger"
     report = json.loads((tmp_path / "reports" / "report.json").read_text())
     skipped = [s for r in report["requirements"] for s in r["scenarios"] if s["status"] == "skipped"]
@@ -147,6 +151,29 @@ def test_a_remote_zoom_run_certifies_cleans_up_records_replays_and_leaks_no_secr
         assert not [n for n in needles if n in output]
     html = (tmp_path / "reports" / "report.html").read_text()
     assert "Bearer [REDACTED]" in html and "Basic [REDACTED]" in html
+
+
+def test_max_calls_refuses_a_zoom_run_that_would_make_more_and_the_zoom_options_need_the_zoom_target(
+    tmp_path: Path,
+) -> None:
+    with ServedEmulator() as served:
+        credentials = served.emulator.ready_account(domain="max.example")
+        env = {**os.environ, **{f"ZOOM_{k.upper()}": v for k, v in credentials.to_dict().items()},
+               "ZOOM_TEST_EMAIL_DOMAIN": "max.example", "ZOOM_HARNESS_STATE_DIR": str(tmp_path / "state")}  # fmt: skip
+        refused = _harness("run", "--target", "zoom", "--max-calls", "3", "--report-dir", str(tmp_path / "r"), "--",
+                           "-k", "attribute", env=env, cwd=tmp_path)  # fmt: skip
+        calls = len(served.emulator.journal)
+    assert refused.returncode == 2, refused.stderr[-2000:]
+    found = re.search(r"error: the run would make about (\d+) calls to Zoom, more than --max-calls 3: select fewer "
+                      r"scenarios \(-- -k \.\.\., --shard K/N\) or raise the limit\n$", refused.stderr)  # fmt: skip
+    assert found and int(found.group(1)) > 3, refused.stderr
+    assert calls == 0, "the refused run reached Zoom"
+    assert "Traceback" not in refused.stderr
+    for option in (["--max-calls", "10"], ["--proxy", "http://127.0.0.1:1"]):
+        wrong = _harness("run", *option, "--report-dir", str(tmp_path / "e"))
+        assert wrong.returncode == 2 and "use it with --target zoom" in wrong.stderr, wrong.stderr
+    zero = _harness("run", "--target", "zoom", "--max-calls", "0", env=env, cwd=tmp_path)
+    assert zero.returncode == 2 and "--max-calls must be a number of calls >= 1" in zero.stderr
 
 
 def test_verify_names_the_missing_scope_and_the_wrong_secret(tmp_path: Path) -> None:
