@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import ssl
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,6 +20,7 @@ import pytest
 from mocks import ZoomEmulator
 from mocks.proxy import ZoomProxy
 from mocks.server import ServedEmulator, bind
+from mocks.tls import ensure_certificates
 
 CORE = "urn:ietf:params:scim:schemas:core:2.0:User"
 #: Headers that differ on every call, with or without a proxy.
@@ -281,3 +284,22 @@ def test_a_served_proxy_under_zoom_names_tells_the_hosts_apart_by_path() -> None
         http.get(f"{served.url}/scim2/Users?count=2&startIndex=1")
     assert seen == ["https://zoom.us/oauth/token?grant_type=account_credentials",
                     "https://api.zoom.us/scim2/Users?count=2&startIndex=1"]  # fmt: skip
+
+
+def test_over_tls_the_proxy_answers_as_zoom_us_and_api_zoom_us(
+    upstream: ZoomEmulator, remote: ServedEmulator, tmp_path: Path
+) -> None:
+    credentials = upstream.ready_account()
+    tls = ensure_certificates(tmp_path / "tls")
+    proxy = ZoomProxy(upstream_token_url=remote.url, upstream_api_url=remote.url)
+    trusting = ssl.create_default_context(cafile=tls.ca_pem)
+    with ServedEmulator(proxy, tls=tls) as served, httpx.Client(verify=trusting) as http:
+        port = httpx.URL(served.url).port
+        assert served.url == f"https://api.zoom.us:{port}"
+        local = f"https://127.0.0.1:{port}"
+        # The token host and the API host share the port, told apart by the Host header (or the path).
+        token = _token(http, f"{local}/oauth/token", credentials)
+        listed = http.get(f"{local}/scim2/Users", headers={"Authorization": f"Bearer {token}", "Host": "api.zoom.us"})
+        assert listed.status_code == 200 and listed.json()["totalResults"] == 1
+    assert [(e.route, e.url.split(":")[0]) for e in proxy.journal.entries()] == [
+        ("oauth.token", "https"), ("scim.users.list", "https")]  # fmt: skip
