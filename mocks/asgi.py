@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 from typing import TYPE_CHECKING, Any
 
-import httpx
+from mocks.wire import Answer, Headers, WireRequest, bad_gateway
 
 if TYPE_CHECKING:
     from mocks.mounting import Mounted
@@ -17,7 +16,7 @@ Scope = dict[str, Any]
 class EmulatorASGI:
     """Adapts ASGI HTTP calls to a handler's ``dispatch`` (the emulator's or the proxy's) and back.
 
-    The request is rebuilt on the emulator's own base URL whatever Host the client sent, so
+    The request is addressed to the emulator's own base URL whatever Host the client sent, so
     ``localhost`` and ``127.0.0.1`` reach the same routes.
     """
 
@@ -57,11 +56,9 @@ class EmulatorASGI:
                 # Past the limit, keep draining but stop storing: one byte over is enough to refuse.
                 body += message.get("body", b"")[: limit + 1 - len(body)]
             more = message.get("more_body", False)
-        raw_path = scope.get("raw_path") or scope["path"].encode()
-        if scope["query_string"]:
-            raw_path += b"?" + scope["query_string"]
-        url = _parsed(self._base(scope) + raw_path.decode("latin-1"))
-        request = httpx.Request(scope["method"], url, headers=scope["headers"], content=bytes(body))
+        raw_path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
+        headers = Headers(scope["headers"])
+        request = WireRequest(scope["method"], self._base(scope), raw_path, scope["query_string"], headers, bytes(body))
         outcome = await self._run(self.emulator.dispatch, request)
         if outcome.later is not None:
             if outcome.applied_first:
@@ -74,7 +71,7 @@ class EmulatorASGI:
             await _send(send, answered)
             return
         if outcome.error is not None:
-            await _send(send, _bad_gateway(request, outcome.error))
+            await _send(send, bad_gateway(outcome.error))
             return
         if outcome.delay:
             await asyncio.sleep(outcome.delay)
@@ -92,32 +89,16 @@ class EmulatorASGI:
             return work(*args)
         return await asyncio.to_thread(work, *args)
 
-    async def _later(self, request: httpx.Request, later: Any) -> httpx.Response:
+    async def _later(self, request: WireRequest, later: Any) -> Answer:
         try:
             return await self._run(later)  # type: ignore[no-any-return]
         except Exception as error:  # the proxy's upstream failed after the delay
-            return _bad_gateway(request, error)
+            return bad_gateway(error)
 
 
-def _bad_gateway(request: httpx.Request, error: Exception) -> httpx.Response:
-    """The proxy's upstream failed: say so in Zoom's error shape, naming the failure's kind."""
-    message = f"zoom-harness proxy: the upstream did not answer ({type(error).__name__}: {error})"
-    return httpx.Response(502, json={"code": 502, "message": message}, request=request)
-
-
-@functools.lru_cache(maxsize=4096)
-def _parsed(url: str) -> httpx.URL:
-    """httpx's URL parsing is the dearest step of a served call; URLs are immutable, so the hot
-    ones (the users endpoint, the token endpoint, a user read again) are parsed once."""
-    return httpx.URL(url)
-
-
-async def _send(send: Any, response: httpx.Response) -> None:
-    raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.multi_items()]
-    await send({"type": "http.response.start", "status": response.status_code, "headers": raw_headers})
-    # A proxied answer keeps its encoding (gzip...): its raw bytes go on, not the decoded content.
-    body = b"".join(response.stream) if "content-encoding" in response.headers else response.content  # type: ignore[arg-type]
-    await send({"type": "http.response.body", "body": body})
+async def _send(send: Any, answer: Answer) -> None:
+    await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
+    await send({"type": "http.response.body", "body": answer.body or b""})
 
 
 async def _disconnects_within(receive: Any, seconds: float) -> bool:

@@ -11,8 +11,6 @@ import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import httpx
-
 from mocks import control, oauth, rest, scim
 from mocks.clock import Clock
 from mocks.errors import EmulatorError, OAuthError, ScimError, ZoomAPIError, invalid_token
@@ -33,10 +31,13 @@ from mocks.ratelimit import RateLimiter
 from mocks.routing import Call, Reply, Route, Router, encode_json
 from mocks.scopes import PROVISIONING_SCOPES, ScopeFamily, granular_provisioning_scopes
 from mocks.settings import EmulatorSettings
+from mocks.wire import Answer, WireRequest
 
 ZOOM_TOKEN_BASE = "https://zoom.us"
 ZOOM_API_BASE = "https://api.zoom.us"
 JSON_TYPE = "application/json;charset=UTF-8"
+_JSON_TYPE = JSON_TYPE.encode()
+_TRACKING = b"v=2.0;clid=us02;rid=WEB_"
 
 
 @dataclass(frozen=True)
@@ -162,23 +163,23 @@ class ZoomEmulator(Mounted):
 
     # -- the handler ----------------------------------------------------------------------
 
-    def dispatch(self, request: httpx.Request) -> Outcome:
+    def dispatch(self, request: WireRequest) -> Outcome:
         """Answer one request, or say how a fault changes the answer."""
         route, params, allowed = self._match(request)
         if route is None:
-            response = self._render(request, _no_route(request, allowed))
+            response = self._render(_no_route(request, allowed))
             self.journal.record(self.clock.now(), request, response, "unrouted")
             return Outcome(response)
         if route.family == "control":
             return Outcome(self._respond(request, route, params))
-        fault = self.faults.take(route.name, request.method, request.url.path)
+        fault = self.faults.take(route.name, request.method, request.path)
         if fault is None:
             response = self._respond(request, route, params)
             self.journal.record(self.clock.now(), request, response, route.name)
             return Outcome(response)
         return self._faulted(request, route, params, fault)
 
-    def _faulted(self, request: httpx.Request, route: Route, params: dict[str, str], fault: Fault) -> Outcome:
+    def _faulted(self, request: WireRequest, route: Route, params: dict[str, str], fault: Fault) -> Outcome:
         if fault.advance_clock:
             self.clock.advance(fault.advance_clock)
         now = self.clock.now()
@@ -192,7 +193,7 @@ class ZoomEmulator(Mounted):
             if fault.applied:
                 self._respond(request, route, params)  # the write lands, then the answer is lost
             reply = Reply(fault.status, fault.response_body(), fault.response_headers(now))
-            response = self._render(request, reply)
+            response = self._render(reply)
             self.journal.record(now, request, response, route.name, f"fault: status {fault.status}")
             return Outcome(response, delay=fault.latency)
         note = fault.note()
@@ -201,18 +202,18 @@ class ZoomEmulator(Mounted):
             self.journal.record(now, request, response, route.name, note)
             return Outcome(response)
 
-        def later() -> httpx.Response:
+        def later() -> Answer:
             response = fault.rewrite(self._respond(request, route, params))
             self.journal.record(self.clock.now(), request, response, route.name, note)
             return response
 
         return Outcome(None, delay=fault.latency, later=later, applied_first=fault.applied, route=route.name)
 
-    def _match(self, request: httpx.Request) -> tuple[Route | None, dict[str, str], list[str]]:
+    def _match(self, request: WireRequest) -> tuple[Route | None, dict[str, str], list[str]]:
         allowed: list[str] = []
-        for base, router in ((self._token_base, self._token_router), (self._api_base, self._api_router)):
-            path = base.relative(request.url)
-            if path is None:
+        path = request.path
+        for base, router in ((self.token_base_url, self._token_router), (self.api_base_url, self._api_router)):
+            if request.base != base:
                 continue
             route, params, methods = router.match(request.method, path)
             if route is not None:
@@ -220,7 +221,7 @@ class ZoomEmulator(Mounted):
             allowed += methods
         return None, {}, allowed
 
-    def _respond(self, request: httpx.Request, route: Route, params: dict[str, str]) -> httpx.Response:
+    def _respond(self, request: WireRequest, route: Route, params: dict[str, str]) -> Answer:
         call = Call(request, self.state, params, route.family, self.api_base_url, emulator=self)
         headers: dict[str, str] = {}
         try:
@@ -248,10 +249,10 @@ class ZoomEmulator(Mounted):
             reply = Reply(500, {"code": 500, "message": "Internal server error."}, headers)
         else:
             reply.headers = {**headers, **reply.headers}
-        return self._render(request, reply)
+        return self._render(reply)
 
-    def _authorize(self, request: httpx.Request, route: Route) -> Token:
-        if b"access_token" in request.url.query and "access_token" in request.url.params:
+    def _authorize(self, request: WireRequest, route: Route) -> Token:
+        if b"access_token" in request.query and "access_token" in request.params:
             raise invalid_token("Invalid access token, this access token is not supported as query parameter string.")
         scheme, _, value = request.headers.get("authorization", "").partition(" ")
         token = self.state.tokens.get(value.strip()) if scheme.lower() == "bearer" else None
@@ -264,20 +265,21 @@ class ZoomEmulator(Mounted):
             raise ZoomAPIError(400, 4711, f"Invalid access token, does not contain scopes:[{wanted}].")
         return token
 
-    def _render(self, request: httpx.Request, reply: Reply) -> httpx.Response:
-        headers = {"x-zm-trackingid": f"v=2.0;clid=us02;rid=WEB_{os.urandom(16).hex()}", **reply.headers}
+    def _render(self, reply: Reply) -> Answer:
+        headers = [(b"x-zm-trackingid", _TRACKING + os.urandom(16).hex().encode())]
+        headers += [(k.lower().encode("latin-1"), str(v).encode("latin-1")) for k, v in reply.headers.items()]
         if reply.body is None:
-            return httpx.Response(reply.status, headers=headers, request=request)
-        headers["Content-Type"] = JSON_TYPE
+            return Answer(reply.status, headers)
         content = reply.body if isinstance(reply.body, bytes) else encode_json(reply.body)
-        return httpx.Response(reply.status, headers=headers, content=content, request=request)
+        headers += ((b"content-type", _JSON_TYPE), (b"content-length", str(len(content)).encode()))
+        return Answer(reply.status, headers, content)
 
 
-def _no_route(request: httpx.Request, allowed: list[str]) -> Reply:
+def _no_route(request: WireRequest, allowed: list[str]) -> Reply:
     if allowed:
         # [I] Zoom's gateway answer to a wrong method is not captured.
         return Reply(405, {"code": 405, "message": "Method Not Allowed"}, {"Allow": ", ".join(sorted(set(allowed)))})
-    if "/scim2/" in request.url.path:
+    if "/scim2/" in request.path:
         return Reply(404, ScimError(404, "Resource not found.").body())
     return Reply(404, {"code": 404, "message": "Not Found"})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import json
 import math
 import threading
 from dataclasses import asdict, dataclass, field
@@ -12,9 +13,10 @@ from typing import Any, Literal
 import httpx
 
 from mocks.ratelimit import PER_SECOND_MESSAGE
+from mocks.wire import Answer
 
 #: Headers that describe a body and no longer hold once the body is rewritten.
-_BODY_HEADERS = frozenset({"content-length", "content-encoding", "transfer-encoding"})
+_BODY_HEADERS = frozenset({b"content-length", b"content-encoding", b"transfer-encoding"})
 
 #: Default bodies per injected status, in Zoom's REST shape.
 _DEFAULT_BODIES: dict[int, dict[str, Any]] = {
@@ -91,19 +93,23 @@ class Fault:
             return "fault: token invalidation"
         return f"fault: latency {self.latency}s"
 
-    def rewrite(self, response: httpx.Response) -> httpx.Response:
+    def rewrite(self, answer: Answer) -> Answer:
         """A successful token answer without ``remove_scopes``; any other answer unchanged."""
-        if not self.remove_scopes or response.status_code != 200:
-            return response
+        if not self.remove_scopes or answer.status != 200 or answer.body is None:
+            return answer
+        content = answer.body
+        if answer.header(b"content-encoding"):  # a proxied answer: read it decoded
+            content = httpx.Response(200, headers=answer.headers, content=content).content
         try:
-            body = response.json()
+            body = json.loads(content)
         except ValueError:
-            return response
+            return answer
         if not isinstance(body, dict) or not isinstance(body.get("scope"), str):
-            return response
+            return answer
         body["scope"] = " ".join(s for s in body["scope"].split() if s not in self.remove_scopes)
-        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _BODY_HEADERS]
-        return httpx.Response(response.status_code, headers=headers, json=body, request=response.request)
+        content = json.dumps(body).encode()
+        headers = [(k, v) for k, v in answer.headers if k.lower() not in _BODY_HEADERS]
+        return Answer(answer.status, [*headers, (b"content-length", str(len(content)).encode())], content)
 
     def response_body(self) -> dict[str, Any] | None:
         if self.status is None:

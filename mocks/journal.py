@@ -12,6 +12,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
+from mocks.wire import Answer, WireRequest
+
 REDACTED = "[REDACTED]"
 #: Bodies longer than this are cut in the journal, so that large requests cannot fill memory.
 MAX_BODY = 65_536
@@ -55,25 +57,18 @@ class Journal:
         self._raw: deque[_Raw] = deque(maxlen=size)
         self._lock = threading.Lock()
 
-    def record(
-        self,
-        now: float,
-        request: httpx.Request,
-        response: httpx.Response | None,
-        route: str,
-        note: str = "",
-    ) -> None:
-        answered = response is not None
+    def record(self, now: float, request: WireRequest, answer: Answer | None, route: str, note: str = "") -> None:
+        answered = answer is not None
         self._raw.append(  # deque.append is atomic
             (
                 now,
                 request.method,
-                str(request.url),
+                request.url,
                 tuple(request.headers.raw),
                 request.content[:MAX_BODY],
-                response.status_code if answered else 0,
-                tuple(response.headers.raw) if answered else (),
-                response.content[:MAX_BODY] if answered else b"",
+                answer.status if answered else 0,
+                tuple(answer.headers) if answered else (),
+                (answer.body or b"")[:MAX_BODY] if answered else b"",
                 route,
                 note,
             )
@@ -105,6 +100,11 @@ def _redacted(
     note: str,
 ) -> JournalEntry:
     asked, answered = httpx.Headers(list(request_headers)), httpx.Headers(list(response_headers))
+    if "content-encoding" in answered:  # a proxied answer kept encoded on the wire
+        try:
+            response_body = httpx.Response(200, headers=answered, content=response_body).content
+        except httpx.DecodingError:  # cut at MAX_BODY
+            response_body = b"[an encoded body longer than the journal keeps]"
     return JournalEntry(
         time=now,
         method=method,

@@ -1,6 +1,6 @@
 """What every mounting of a request handler shares: the emulator and the proxy answer alike.
 
-A handler turns an ``httpx.Request`` into an :class:`Outcome` (``dispatch``); the mountings only
+A handler turns a :class:`~mocks.wire.WireRequest` into an :class:`Outcome` (``dispatch``); the mountings only
 interpret the outcome: in-process (an httpx transport or respx), latency costs the handler's clock
 and timeouts and drops raise as httpx would; served (:mod:`mocks.asgi`), they sleep or close the
 connection. One code path serves every mounting, so a test passing on one passes on all.
@@ -17,20 +17,21 @@ import httpx
 
 from mocks.clock import Clock
 from mocks.journal import Journal
+from mocks.wire import Answer, WireRequest, from_httpx, to_httpx
 
 
 @dataclass
 class Outcome:
     """What the handler does with one request."""
 
-    response: httpx.Response | None
+    response: Answer | None
     #: Seconds before the answer arrives (an injected latency).
     delay: float = 0.0
     #: Close the connection instead of answering.
     drop: bool = False
     #: For a latency fault: produces the answer when the handler gets to the call. Whether it
     #: runs before the delay (``applied_first``) decides what a client that timed out leaves behind.
-    later: Callable[[], httpx.Response] | None = None
+    later: Callable[[], Answer] | None = None
     applied_first: bool = False
     route: str = ""
     #: The call could not be answered (the proxy's upstream failed): in-process it is raised, as
@@ -55,10 +56,10 @@ class BaseURL:
         return cls(parsed.scheme, parsed.host, parsed.port, parsed.path.rstrip("/"))
 
     def relative(self, url: httpx.URL) -> str | None:
-        """The path below this base, or None when the URL is elsewhere."""
+        """The path below this base as the client encoded it (no query), or None when the URL is elsewhere."""
         if url.host != self.host or url.scheme != self.scheme or url.port != self.port:
             return None
-        path = url.path
+        path = url.raw_path.decode("ascii").partition("?")[0]
         if self.prefix:
             if not path.startswith(self.prefix + "/"):
                 return None
@@ -85,8 +86,18 @@ class Mounted:
     _token_base: BaseURL
     _api_base: BaseURL
 
-    def dispatch(self, request: httpx.Request) -> Outcome:
+    def dispatch(self, request: WireRequest) -> Outcome:
         raise NotImplementedError
+
+    def addressed(self, request: httpx.Request) -> WireRequest:
+        """An in-process request, addressed to the token host or the API host when it is either."""
+        for base, parsed in ((self.token_base_url, self._token_base), (self.api_base_url, self._api_base)):
+            path = parsed.relative(request.url)
+            if path is not None:
+                return from_httpx(request, base, path)
+        url = request.url
+        origin = f"{url.scheme}://{url.netloc.decode('ascii')}"
+        return from_httpx(request, origin, url.raw_path.decode("ascii").partition("?")[0])
 
     @property
     def max_body_bytes(self) -> int:
@@ -114,25 +125,26 @@ class Mounted:
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         """In-process answer: latency costs the handler's time, timeouts and drops raise like httpx."""
-        outcome = self.dispatch(request)
+        wire = self.addressed(request)
+        outcome = self.dispatch(wire)
         if outcome.error is not None:
             raise outcome.error
         if outcome.drop:
             self.clock.advance(outcome.delay)
             raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
         if outcome.later is not None:
-            timeout = (request.extensions.get("timeout") or {}).get("read")
+            timeout = wire.read_timeout
             if timeout is not None and outcome.delay >= timeout:
                 if outcome.applied_first:
                     outcome.later()
                 else:
-                    self.journal.record(self.clock.now(), request, None, outcome.route, "fault: timed out, not applied")
+                    self.journal.record(self.clock.now(), wire, None, outcome.route, "fault: timed out, not applied")
                 self.clock.advance(timeout)
                 raise httpx.ReadTimeout("The read operation timed out (emulated)", request=request)
             self.clock.advance(outcome.delay)
-            return outcome.later()
+            return to_httpx(outcome.later(), request)
         assert outcome.response is not None
-        return outcome.response
+        return to_httpx(outcome.response, request)
 
     def transport(self) -> httpx.MockTransport:
         """An httpx transport for sync and async clients alike; nothing is patched."""

@@ -17,9 +17,8 @@ from collections import deque
 from collections.abc import Callable
 from datetime import datetime
 
-import httpx
-
 from mocks.ratelimit import PLAN_LIMITS, RESOURCE_INTENSIVE
+from mocks.wire import Answer
 
 #: A category's limit per window before Zoom has told it: the Business plan's.
 _DEFAULT_CAPS = {label: limit.per_second or limit.per_minute or 1 for label, limit in PLAN_LIMITS["Business"].items()}
@@ -83,17 +82,19 @@ class Pacer:
             self.waited += wait
             self._sleep(wait)
 
-    def after(self, category: str | None, response: httpx.Response) -> None:
+    def after(self, category: str | None, answer: Answer) -> None:
         """Learn the category's limit from Zoom's headers; after a 429 hold it until Retry-After."""
-        category = response.headers.get("x-ratelimit-category") or category
+        named = answer.header(b"x-ratelimit-category")
+        category = named.decode("latin-1") if named else category
         if category is None:
             return
-        limit = response.headers.get("x-ratelimit-limit", "")
+        limit = (answer.header(b"x-ratelimit-limit") or b"").decode("latin-1")
         with self._lock:
             if limit.isdigit() and 0 < int(limit) < _DAILY_FLOOR:
                 self._caps[category] = int(limit)
-            if response.status_code == 429:
-                wait = retry_after(response.headers.get("retry-after"), self._clock())
+            if answer.status == 429:
+                value = answer.header(b"retry-after")
+                wait = retry_after(value.decode("latin-1") if value else None, self._clock())
                 if wait is None:
                     wait = 1.0  # a per-second limit without Retry-After: the next window
                 if wait <= MAX_HOLD:

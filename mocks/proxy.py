@@ -34,6 +34,7 @@ from mocks.journal import Journal
 from mocks.mounting import BaseURL, Mounted, Outcome
 from mocks.pacing import Pacer
 from mocks.routing import Call, Reply, Router, Routes, encode_json
+from mocks.wire import Answer, WireRequest, request_to_httpx, to_httpx
 
 ZOOM_TOKEN_BASE = "https://zoom.us"
 ZOOM_API_BASE = "https://api.zoom.us"
@@ -119,11 +120,13 @@ class ZoomProxy(Mounted):
 
     # -- the handler ----------------------------------------------------------------------
 
-    def dispatch(self, request: httpx.Request) -> Outcome:
-        host, path = self._locate(request)
+    def dispatch(self, request: WireRequest) -> Outcome:
+        host = self._locate(request)
+        path = request.path
         if host is None:
-            reply = Reply(404, {"code": 404, "message": f"zoom-harness proxy: {request.url.host} is not proxied here"})
-            return Outcome(_rendered(request, reply))
+            where = request.base.partition("://")[2]
+            reply = Reply(404, {"code": 404, "message": f"zoom-harness proxy: {where} is not proxied here"})
+            return Outcome(_rendered(reply))
         if path.startswith(control.PREFIX + "/"):
             return Outcome(self._control_answer(request, path))
         route, label = self._name(host, request.method, path)
@@ -138,7 +141,7 @@ class ZoomProxy(Mounted):
                 with self._lock:
                     self._revoked |= self._seen_tokens
         if token and token in self._revoked:
-            response = _rendered(request, _reply(invalid_token()))
+            response = _rendered(_reply(invalid_token()))
             self.journal.record(self.clock.now(), request, response, route, "proxy: a token revoked by a fault")
             self.injected += 1
             return Outcome(response)
@@ -152,7 +155,7 @@ class ZoomProxy(Mounted):
             )
             return Outcome(None, error=error, route=route)
 
-    def _faulted(self, request: httpx.Request, host: str, route: str, label: str | None, fault: Fault) -> Outcome:
+    def _faulted(self, request: WireRequest, host: str, route: str, label: str | None, fault: Fault) -> Outcome:
         if fault.drop:
             if fault.applied:
                 self._forward(request, host, label)
@@ -163,7 +166,7 @@ class ZoomProxy(Mounted):
             if fault.applied:
                 self._forward(request, host, label)  # the call lands at Zoom, then the answer is lost
             reply = Reply(fault.status, fault.response_body(), fault.response_headers(self.clock.now()))
-            response = _rendered(request, reply)
+            response = _rendered(reply)
             self.journal.record(self.clock.now(), request, response, route, f"fault: status {fault.status}")
             self.injected += 1
             return Outcome(response, delay=fault.latency)
@@ -171,38 +174,38 @@ class ZoomProxy(Mounted):
         if not fault.latency:
             return Outcome(self._exchange(request, host, route, label, fault, note))
 
-        def later() -> httpx.Response:
+        def later() -> Answer:
             return self._exchange(request, host, route, label, fault, note)
 
         return Outcome(None, delay=fault.latency, later=later, applied_first=fault.applied, route=route)
 
     def _exchange(
         self,
-        request: httpx.Request,
+        request: WireRequest,
         host: str,
         route: str,
         label: str | None,
         fault: Fault | None = None,
         note: str = "",
-    ) -> httpx.Response:
+    ) -> Answer:
         """Forward one call and answer with Zoom's answer (a fault may rewrite a token answer)."""
         response = self._forward(request, host, label)
-        if self.on_exchange is not None:
-            self.on_exchange(response)  # what Zoom answered, before a fault rewrites it
-        if host == "token" and response.status_code == 200:
+        if self.on_exchange is not None:  # what Zoom answered, before a fault rewrites it
+            self.on_exchange(to_httpx(response, request_to_httpx(request)))
+        if host == "token" and response.status == 200:
             self._seen_token_answer(response)
         if fault is not None:
             response = fault.rewrite(response)
         self.journal.record(self.clock.now(), request, response, route, note)
         return response
 
-    def _forward(self, request: httpx.Request, host: str, label: str | None) -> httpx.Response:
+    def _forward(self, request: WireRequest, host: str, label: str | None) -> Answer:
         base = self.upstream_token_url if host == "token" else self.upstream_api_url
-        # The path as the client encoded it (with its query), below the proxy's own prefix.
-        own_prefix = (self._token_base if host == "token" else self._api_base).prefix
-        url = base + request.url.raw_path.decode("ascii")[len(own_prefix) :]
+        # The path as the client encoded it, below the proxy's own base, and the query.
+        query = request.query.decode("latin-1")
+        url = f"{base}{request.raw_path}{'?' + query if query else ''}"
         headers = [(k, v) for k, v in request.headers.raw if k.decode("latin-1").lower() not in HOP_BY_HOP]
-        timeout = request.extensions.get("timeout") or UPSTREAM_TIMEOUT
+        timeout = dict.fromkeys(UPSTREAM_TIMEOUT, request.read_timeout) if request.read_timeout else UPSTREAM_TIMEOUT
         upstream = httpx.Request(
             request.method, url, headers=headers, content=request.content, extensions={"timeout": timeout}
         )
@@ -214,7 +217,8 @@ class ZoomProxy(Mounted):
         finally:
             answer.close()
         kept = [(k, v) for k, v in answer.headers.raw if k.decode("latin-1").lower() not in HOP_BY_HOP]
-        response = httpx.Response(answer.status_code, headers=kept, content=raw, request=request)
+        kept.append((b"content-length", str(len(raw)).encode()))
+        response = Answer(answer.status_code, kept, raw)
         self.forwarded += 1
         if self.pacer is not None:
             self.pacer.after(label, response)
@@ -222,40 +226,37 @@ class ZoomProxy(Mounted):
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _locate(self, request: httpx.Request) -> tuple[str | None, str]:
-        for host, base in (("token", self._token_base), ("api", self._api_base)):
-            if self.token_base_url == self.api_base_url and host == "token":
-                continue  # served on one address: the path tells the hosts apart
-            path = base.relative(request.url)
-            if path is not None:
-                if self.token_base_url == self.api_base_url and path.startswith("/oauth/"):
-                    return "token", path
-                return host, path
-        return None, ""
+    def _locate(self, request: WireRequest) -> str | None:
+        """Which of Zoom's hosts the call is for (served on one address, the path tells them apart)."""
+        if request.base == self.token_base_url != self.api_base_url:
+            return "token"
+        if request.base == self.api_base_url:
+            return "token" if self.token_base_url == self.api_base_url and request.path.startswith("/oauth/") else "api"
+        return None
 
     def _name(self, host: str, method: str, path: str) -> tuple[str, str | None]:
         route, _, _ = self._names[host].match(method, path)
         return (route.name, route.label) if route is not None else (UNNAMED, None)
 
-    def _control_answer(self, request: httpx.Request, path: str) -> httpx.Response:
+    def _control_answer(self, request: WireRequest, path: str) -> Answer:
         route, params, allowed = self._control.match(request.method, path)
         if route is None:
             status = 405 if allowed else 404
-            return _rendered(request, Reply(status, {"code": status, "message": "not a control route of the proxy"}))
+            return _rendered(Reply(status, {"code": status, "message": "not a control route of the proxy"}))
         call = Call(request, None, params, "control", self.api_base_url, emulator=self)  # type: ignore[arg-type]
         try:
             reply = route.handler(call)
         except EmulatorError as error:
             reply = _reply(error)
-        return _rendered(request, reply)
+        return _rendered(reply)
 
     def _seen(self, token: str) -> None:
         with self._lock:
             self._seen_tokens.add(token)
 
-    def _seen_token_answer(self, response: httpx.Response) -> None:
+    def _seen_token_answer(self, response: Answer) -> None:
         try:
-            token = response.json().get("access_token")
+            token = to_httpx(response, _NO_REQUEST).json().get("access_token")
         except (ValueError, AttributeError):
             return
         if isinstance(token, str) and token:
@@ -270,7 +271,11 @@ def raw_content(response: httpx.Response) -> bytes:
     return b"".join(response.iter_raw())
 
 
-def _bearer(request: httpx.Request) -> str:
+#: A token answer is read as httpx reads it (decoded); it needs a request only to exist.
+_NO_REQUEST = httpx.Request("POST", "https://zoom.us/oauth/token")
+
+
+def _bearer(request: WireRequest) -> str:
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
     return value.strip() if scheme.lower() == "bearer" else ""
 
@@ -279,9 +284,10 @@ def _reply(error: EmulatorError | ZoomAPIError) -> Reply:
     return Reply(error.status, error.body(), error.headers())
 
 
-def _rendered(request: httpx.Request, reply: Reply) -> httpx.Response:
+def _rendered(reply: Reply) -> Answer:
+    headers = [(k.lower().encode("latin-1"), str(v).encode("latin-1")) for k, v in reply.headers.items()]
     if reply.body is None:
-        return httpx.Response(reply.status, headers=reply.headers, request=request)
-    headers = {**reply.headers, "Content-Type": JSON_TYPE}
+        return Answer(reply.status, headers)
     content = reply.body if isinstance(reply.body, bytes) else encode_json(reply.body)
-    return httpx.Response(reply.status, headers=headers, content=content, request=request)
+    headers += ((b"content-type", JSON_TYPE.encode()), (b"content-length", str(len(content)).encode()))
+    return Answer(reply.status, headers, content)

@@ -14,11 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import httpx
-
 from mocks.errors import EmulatorError, ScimError, ZoomAPIError
 from mocks.models import Account, Token, ZoomState
 from mocks.settings import EmulatorSettings
+from mocks.wire import QueryParams, WireRequest
 
 Family = Literal["oauth", "scim", "rest", "control"]
 
@@ -35,7 +34,7 @@ class Reply:
 class Call:
     """One request as a handler sees it."""
 
-    request: httpx.Request
+    request: WireRequest
     state: ZoomState
     params: dict[str, str]
     family: Family
@@ -47,8 +46,8 @@ class Call:
     _parsed: bool = field(default=False, init=False)
 
     @functools.cached_property
-    def query(self) -> httpx.QueryParams:
-        return self.request.url.params
+    def query(self) -> QueryParams:
+        return self.request.params
 
     @property
     def settings(self) -> EmulatorSettings:

@@ -1,29 +1,23 @@
-"""Serving the emulator on a real socket: in the foreground (``zoom-harness serve``) or on a
-background thread for a test session (:class:`ServedEmulator`)."""
+"""Serving the emulator (or the proxy) on a real socket, with :mod:`mocks.http11`: in the foreground
+(``zoom-harness serve``) or on a background thread for a test session (:class:`ServedEmulator`)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ipaddress
-import logging
+import signal
 import socket
+import ssl
 import threading
 from types import TracebackType
 
-import uvicorn
-
 from mocks.emulator import ZoomEmulator
+from mocks.http11 import HttpServer, new_loop
 from mocks.mounting import Mounted
 from mocks.tls import TlsFiles
 
 LOOPBACK_HOSTS = frozenset({"localhost"})
-
-
-class _QuietDrops(logging.Filter):
-    """An injected dropped connection is the point of the fault; uvicorn need not report it."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "returned without completing response" not in record.getMessage()
 
 
 def is_loopback(host: str) -> bool:
@@ -64,33 +58,10 @@ def zoom_urls(sock: socket.socket) -> tuple[str, str]:
     return f"https://zoom.us{suffix}", f"https://api.zoom.us{suffix}"
 
 
-def _fast_protocols() -> dict[str, str]:
-    """httptools and uvloop where installed: measured 1.6x the emulator's rate of h11 and asyncio
-    (benchmarks, figure 3)."""
-    try:
-        import httptools  # noqa: F401
-        import uvloop  # noqa: F401
-    except ImportError:
-        return {}
-    return {"http": "httptools", "loop": "uvloop"}
-
-
-def _server(emulator: Mounted, log_level: str, tls: TlsFiles | None = None) -> uvicorn.Server:
-    logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
-    certificates = {"ssl_certfile": str(tls.certificate), "ssl_keyfile": str(tls.key)} if tls else {}
-    config = uvicorn.Config(
-        emulator.asgi_app(),
-        **_fast_protocols(),  # type: ignore[arg-type]
-        log_level=log_level,
-        access_log=False,
-        lifespan="off",
-        timeout_keep_alive=30,
-        backlog=2048,
-        server_header=not emulator.forwards,
-        date_header=not emulator.forwards,
-        **certificates,  # type: ignore[arg-type]
-    )
-    return uvicorn.Server(config)
+def tls_context(tls: TlsFiles) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(tls.certificate, tls.key)
+    return context
 
 
 def point_at(emulator: Mounted, sock: socket.socket, tls: TlsFiles | None) -> str:
@@ -105,12 +76,25 @@ def point_at(emulator: Mounted, sock: socket.socket, tls: TlsFiles | None) -> st
     return api_base
 
 
-def serve_forever(
-    emulator: Mounted, sock: socket.socket, *, log_level: str = "warning", tls: TlsFiles | None = None
-) -> None:
-    """Serve until interrupted; the emulator answers on the socket's address (or Zoom's names)."""
+def serve_forever(emulator: Mounted, sock: socket.socket, *, tls: TlsFiles | None = None) -> None:
+    """Serve until SIGINT or SIGTERM; the emulator answers on the socket's address (or Zoom's
+    names). Answers under way finish first."""
     point_at(emulator, sock, tls)
-    _server(emulator, log_level, tls).run(sockets=[sock])
+    server = HttpServer(emulator, sock, tls_context(tls) if tls else None)
+    loop = new_loop()
+
+    async def main() -> None:
+        await server.start()
+        stopping = asyncio.Event()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signal_number, stopping.set)
+        await stopping.wait()
+        await server.stop()
+
+    try:
+        loop.run_until_complete(main())
+    finally:
+        loop.close()
 
 
 class ServedEmulator:
@@ -132,21 +116,38 @@ class ServedEmulator:
         self.emulator = emulator or ZoomEmulator()
         self._sock = bind(host, port)
         self.url = point_at(self.emulator, self._sock, tls)
-        self._server = _server(self.emulator, "warning", tls)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
+        self._server = HttpServer(self.emulator, self._sock, tls_context(tls) if tls else None)
+        self._loop = new_loop()
+        self._started = threading.Event()
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True, name="served-emulator")
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        try:
+            self._loop.run_until_complete(self._server.start())
+        except BaseException as error:
+            self._failure = error
+            self._started.set()
+            return
+        self._started.set()
+        self._loop.run_forever()
 
     def start(self) -> ServedEmulator:
         self._thread.start()
-        while not self._server.started:
-            if not self._thread.is_alive():
-                raise RuntimeError("the emulator server did not start")
-            self._thread.join(0.01)
+        if not self._started.wait(10) or self._failure is not None:
+            raise RuntimeError(f"the emulator server did not start: {self._failure}")
         return self
 
     def stop(self) -> None:
-        self._server.should_exit = True
         if self._thread.is_alive():
+            stopped = asyncio.run_coroutine_threadsafe(self._server.stop(grace=1.0), self._loop)
+            with contextlib.suppress(Exception):
+                stopped.result(10)
+            self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(10)
+        if not self._loop.is_running():
+            self._loop.close()
         with contextlib.suppress(OSError):
             self._sock.close()
 

@@ -10,6 +10,7 @@ import pytest
 from mocks import ZoomEmulator
 from mocks.pacing import MAX_HOLD, Pacer, retry_after
 from mocks.proxy import ZoomProxy
+from mocks.wire import Answer
 
 
 class FakeTime:
@@ -25,8 +26,8 @@ class FakeTime:
         self.now += seconds
 
 
-def _answer(status: int = 200, **headers: str) -> httpx.Response:
-    return httpx.Response(status, headers=headers)
+def _answer(status: int = 200, **headers: str) -> Answer:
+    return Answer(status, [(k.lower().encode(), v.encode()) for k, v in headers.items()])
 
 
 def test_calls_of_a_category_stay_within_its_share_of_the_limit_in_any_second() -> None:

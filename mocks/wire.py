@@ -1,0 +1,148 @@
+"""A request and an answer as the emulator and the proxy handle them: plain strings and bytes.
+
+The served mounting builds a :class:`WireRequest` straight from the HTTP parser and writes an
+:class:`Answer` as bytes; the in-process mountings convert httpx's types at their edge
+(:func:`from_httpx`, :func:`to_httpx`). No httpx object is made on the served path: building an
+``httpx.Request`` and an ``httpx.Response`` per call cost a third of a served call's CPU.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, unquote
+
+import httpx
+
+RawHeaders = list[tuple[bytes, bytes]]
+
+
+class Headers:
+    """A request's headers as received; names compared without case, as HTTP does."""
+
+    __slots__ = ("_index", "raw")
+
+    def __init__(self, raw: RawHeaders) -> None:
+        self.raw = raw
+        self._index: dict[bytes, list[bytes]] | None = None
+
+    def get(self, name: str, default: str = "") -> str:
+        """The header's value (several joined with ", ", as httpx does), or ``default``."""
+        index = self._index
+        if index is None:
+            index = self._index = {}
+            for key, value in self.raw:
+                index.setdefault(key.lower(), []).append(value)
+        values = index.get(name.lower().encode("latin-1"))
+        return default if values is None else b", ".join(values).decode("latin-1")
+
+    def multi_items(self) -> list[tuple[str, str]]:
+        return [(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in self.raw]
+
+
+class QueryParams:
+    """A query string's parameters, in order; ``get`` gives a name's first value."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: list[tuple[str, str]]) -> None:
+        self._items = items
+
+    @classmethod
+    def parse(cls, query: bytes) -> QueryParams:
+        return cls(parse_qsl(query.decode("latin-1"), keep_blank_values=True) if query else [])
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        return next((value for key, value in self._items if key == name), default)
+
+    def multi_items(self) -> list[tuple[str, str]]:
+        return list(self._items)
+
+    def remove(self, name: str) -> QueryParams:
+        return QueryParams([(k, v) for k, v in self._items if k != name])
+
+    def __contains__(self, name: object) -> bool:
+        return any(key == name for key, _ in self._items)
+
+
+@dataclass(slots=True, eq=False)
+class WireRequest:
+    """One call: which host it was addressed to (its base URL), and what was sent."""
+
+    method: str
+    #: The base URL the call was addressed to: the token host's or the API host's (or, for a host
+    #: the handler does not answer, the URL's own origin).
+    base: str
+    #: The path below the base, as the client encoded it, without the query.
+    raw_path: str
+    query: bytes
+    headers: Headers
+    content: bytes = b""
+    #: The client's read timeout, which in-process mountings know; served: None.
+    read_timeout: float | None = None
+    _params: QueryParams | None = field(default=None, repr=False)
+
+    @property
+    def path(self) -> str:
+        return _decoded(self.raw_path)
+
+    @property
+    def url(self) -> str:
+        query = self.query.decode("latin-1")
+        return f"{self.base}{self.raw_path}{'?' + query if query else ''}"
+
+    @property
+    def params(self) -> QueryParams:
+        if self._params is None:
+            self._params = QueryParams.parse(self.query)
+        return self._params
+
+
+@functools.lru_cache(maxsize=4096)
+def _decoded(raw_path: str) -> str:
+    return unquote(raw_path) if "%" in raw_path else raw_path
+
+
+@dataclass(slots=True)
+class Answer:
+    """One answer: status, header lines (lower-case names) and body; ``None`` is no body at all."""
+
+    status: int
+    headers: RawHeaders
+    body: bytes | None = None
+
+    def header(self, name: bytes) -> bytes | None:
+        return next((value for key, value in self.headers if key.lower() == name), None)
+
+
+def json_answer(status: int, body: dict[str, object]) -> Answer:
+    content = json.dumps(body).encode()
+    return Answer(status, [(b"content-type", b"application/json"), (b"content-length", str(len(content)).encode())],
+                  content)  # fmt: skip
+
+
+def bad_gateway(error: Exception) -> Answer:
+    """The proxy's upstream failed: say so in Zoom's error shape, naming the failure's kind."""
+    message = f"zoom-harness proxy: the upstream did not answer ({type(error).__name__}: {error})"
+    return json_answer(502, {"code": 502, "message": message})
+
+
+def from_httpx(request: httpx.Request, base: str, raw_path: str) -> WireRequest:
+    """An in-process mounting's request, addressed to ``base`` (``raw_path`` below it)."""
+    timeout = (request.extensions.get("timeout") or {}).get("read")
+    return WireRequest(
+        request.method, base, raw_path, request.url.query, Headers(list(request.headers.raw)), request.content, timeout
+    )
+
+
+def to_httpx(answer: Answer, request: httpx.Request) -> httpx.Response:
+    """An answer as the in-process client receives it (an encoded body is decoded when read)."""
+    if answer.body is None:
+        return httpx.Response(answer.status, headers=answer.headers, request=request)
+    return httpx.Response(answer.status, headers=answer.headers, content=answer.body, request=request)
+
+
+def request_to_httpx(request: WireRequest) -> httpx.Request:
+    """The request as httpx sees it, for hooks that take one (recordings)."""
+    return httpx.Request(request.method, request.url, headers=request.headers.raw, content=request.content)
