@@ -1,8 +1,9 @@
 """ASGI apps for the served benchmark, and a launcher for each candidate server.
 
-``python -m benchmarks.served_app SERVER APP PORT``: SERVER is uvicorn-h11, uvicorn-httptools,
-hypercorn or granian; APP is ``trivial`` (a fixed JSON body) or ``emulator`` (a ready account
-with fixed credentials and rate limits off).
+``python -m benchmarks.served_app SERVER APP PORT``: SERVER is ``own`` (the emulator's own server,
+mocks/http11.py, with no ASGI in between), uvicorn-h11, uvicorn-httptools, hypercorn or granian;
+APP is ``trivial`` (a fixed JSON body) or ``emulator`` (a ready account with fixed credentials and
+rate limits off).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ async def trivial(scope: dict[str, Any], receive: Any, send: Any) -> None:
     await send({"type": "http.response.body", "body": FIXED})
 
 
-def emulator_app(port: int) -> Any:
+def emulator(port: int) -> Any:
     from mocks import ZoomEmulator
 
     zoom = ZoomEmulator()
@@ -34,7 +35,33 @@ def emulator_app(port: int) -> Any:
     zoom.set_base_urls(url, url)
     zoom.settings.rate_limits = False
     zoom.ready_account(**CREDENTIALS)
-    return zoom.asgi_app()
+    return zoom
+
+
+def emulator_app(port: int) -> Any:
+    return emulator(port).asgi_app()
+
+
+def _serve_own(app_name: str, port: int) -> None:
+    """The emulator (or a handler answering a fixed body) on mocks/http11.py, as `serve` runs it."""
+    import gc
+
+    from mocks.mounting import Mounted, Outcome
+    from mocks.server import bind, serve_forever
+    from mocks.wire import Answer
+
+    class Trivial(Mounted):
+        answer = Answer(200, [(b"content-type", b"application/json"), (b"content-length", str(len(FIXED)).encode())],
+                        FIXED)  # fmt: skip
+        max_body_bytes = 1_000_000  # type: ignore[assignment]
+
+        def dispatch(self, request: Any) -> Outcome:
+            return Outcome(self.answer)
+
+    handler = Trivial() if app_name == "trivial" else emulator(port)
+    gc.collect()
+    gc.freeze()
+    serve_forever(handler, bind("127.0.0.1", port))
 
 
 def _granian_emulator() -> Any:  # granian imports the app by name
@@ -46,6 +73,9 @@ def _granian_emulator() -> Any:  # granian imports the app by name
 def main() -> None:
     server, app_name, port_text = sys.argv[1:4]
     port = int(port_text)
+    if server == "own":
+        _serve_own(app_name, port)
+        return
     if server == "granian":
         import os
 
