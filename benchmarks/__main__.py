@@ -9,6 +9,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -16,9 +17,11 @@ from rich.table import Table
 from benchmarks import figures
 
 
-def _served_get(results: list[figures.Figure]) -> float:
-    """The served emulator's GET rate measured above, for the WireMock peer figure."""
-    return next((f.value for f in results if f.name.startswith("served GET by id")), 0.0)
+def _served(quick: bool, own: dict[str, Any]) -> list[figures.Figure]:
+    servers = ("own",) if quick else figures.SERVERS
+    measured, results = figures.served(1.5 if quick else 5.0, 1 if quick else 3, servers)
+    own.update(results)
+    return measured
 
 
 def main() -> int:
@@ -28,20 +31,21 @@ def main() -> int:
     args = parser.parse_args()
     console = Console(width=max(140, Console().width))
     quick = args.quick
+    served_by_own: dict[str, Any] = {}  # the emulator's own-server results, for the WireMock peer
     plan = [
         ("1 in-process overhead",
          lambda: figures.in_process_overhead(rounds=5 if quick else 9, batch=300 if quick else 1500)),
         ("2 flat with size", lambda: figures.flat_with_size(rounds=5, batch=300 if quick else 1500,
                                                            large=20_000 if quick else 100_000)),
-        ("3 served", lambda: figures.served(1.5 if quick else 5.0, ["uvicorn-httptools"] if quick else
-                                           ["uvicorn-httptools", "uvicorn-h11", "hypercorn", "granian"])),
-        ("3 peer", lambda: figures.wiremock_peer(1.5 if quick else 5.0, _served_get(results))),
+        ("3 served", lambda: _served(quick, served_by_own)),
+        ("3 peer", lambda: figures.wiremock_peer(1.5 if quick else 5.0, 1 if quick else 3, 6.0 if quick else 30.0,
+                                                 served_by_own)),
         ("4 provisioning", lambda: figures.provisioning(2_000 if quick else 10_000)),
         ("5 pacing", lambda: figures.pacing(1_000 if quick else 10_000)),
         ("6 suite time", figures.suite_time),
         ("7 directory", lambda: figures.directory(2_000 if quick else 10_000)),
     ]  # fmt: skip
-    results = []
+    results: list[figures.Figure] = []
     for title, run in plan:
         began = time.perf_counter()
         with console.status(f"figure {title}..."):

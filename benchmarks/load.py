@@ -1,8 +1,9 @@
 """A small HTTP/1.1 keep-alive load generator for loopback benchmarks (bounded in time).
 
 ``python -m benchmarks.load --port P --path /x --seconds 3 --connections 32 [--method POST --body T]``
-prints ``{"requests": n, "errors": n, "sent": n, "rps": x}``, where requests and rps count successful
-answers, errors the failed answers and closed connections, and sent every request written.
+prints ``{"requests": n, "errors": n, "sent": n, "rps": x, "p99_ms": x}``, where requests and rps count
+successful answers, errors the failed answers and closed connections, sent every request written, and
+p99_ms the 99th percentile of the answers' latency.
 ``{n}`` in the body template is replaced by a counter, so that each create is a new user.
 """
 
@@ -14,7 +15,9 @@ import json
 import time
 
 
-async def _connection(args: argparse.Namespace, deadline: float, counter: list[int], errors: list[int]) -> int:
+async def _connection(
+    args: argparse.Namespace, deadline: float, counter: list[int], errors: list[int], latencies: list[float]
+) -> int:
     reader, writer = await asyncio.open_connection("127.0.0.1", args.port)
     done = 0
     headers = "".join(f"{h}\r\n" for h in args.header)
@@ -26,6 +29,7 @@ async def _connection(args: argparse.Namespace, deadline: float, counter: list[i
                 f"{args.method} {args.path} HTTP/1.1\r\nHost: 127.0.0.1:{args.port}\r\n{headers}"
                 f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
             )
+            sent = time.perf_counter()
             writer.write(head.encode() + body)
             status_line = await reader.readline()
             if not status_line:  # the server closed the connection: count it and open another
@@ -47,6 +51,7 @@ async def _connection(args: argparse.Namespace, deadline: float, counter: list[i
                 await _read_chunks(reader)
             elif length:
                 await reader.readexactly(length)
+            latencies.append(time.perf_counter() - sent)
             if int(status_line.split()[1]) >= 400:
                 errors[0] += 1
             else:
@@ -66,12 +71,17 @@ async def _read_chunks(reader: asyncio.StreamReader) -> None:
 
 async def _run(args: argparse.Namespace) -> dict[str, float]:
     deadline = time.monotonic() + args.seconds
-    counter, errors = [args.start], [0]
+    counter, errors, latencies = [args.start], [0], []
     began = time.monotonic()
-    results = await asyncio.gather(*(_connection(args, deadline, counter, errors) for _ in range(args.connections)))
+    results = await asyncio.gather(
+        *(_connection(args, deadline, counter, errors, latencies) for _ in range(args.connections))
+    )
     elapsed = time.monotonic() - began
     total = sum(results)
-    return {"requests": total, "errors": errors[0], "sent": counter[0] - args.start, "rps": total / elapsed}
+    latencies.sort()
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000 if latencies else 0.0
+    return {"requests": total, "errors": errors[0], "sent": counter[0] - args.start, "rps": total / elapsed,
+            "p99_ms": p99}  # fmt: skip
 
 
 def main() -> None:

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import copy
-import os
+import random
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -266,8 +266,10 @@ class ZoomEmulator(Mounted):
         return token
 
     def _render(self, reply: Reply) -> Answer:
-        headers = [(b"x-zm-trackingid", _TRACKING + os.urandom(16).hex().encode())]
-        headers += [(k.lower().encode("latin-1"), str(v).encode("latin-1")) for k, v in reply.headers.items()]
+        # Zoom's tracking id is a fresh 128-bit hex per answer; it needs no cryptographic randomness.
+        headers = [(b"x-zm-trackingid", b"%s%032x" % (_TRACKING, random.getrandbits(128)))]
+        if reply.headers:
+            headers += [(k.lower().encode("latin-1"), str(v).encode("latin-1")) for k, v in reply.headers.items()]
         if reply.body is None:
             return Answer(reply.status, headers)
         content = reply.body if isinstance(reply.body, bytes) else encode_json(reply.body)

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import orjson
+
 from mocks.errors import EmulatorError, ScimError, ZoomAPIError
 from mocks.models import Account, Token, ZoomState
 from mocks.settings import EmulatorSettings
@@ -97,7 +99,9 @@ Handler = Callable[[Call], Reply]
 
 
 def encode_json(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    """Compact UTF-8 JSON, as Zoom writes it; orjson is an order of magnitude faster than json on
+    the served hot path (a user rendered for every create)."""
+    return orjson.dumps(value)
 
 
 @dataclass(frozen=True)

@@ -21,21 +21,19 @@ RawHeaders = list[tuple[bytes, bytes]]
 class Headers:
     """A request's headers as received; names compared without case, as HTTP does."""
 
-    __slots__ = ("_index", "raw")
+    __slots__ = ("raw",)
 
     def __init__(self, raw: RawHeaders) -> None:
         self.raw = raw
-        self._index: dict[bytes, list[bytes]] | None = None
 
     def get(self, name: str, default: str = "") -> str:
         """The header's value (several joined with ", ", as httpx does), or ``default``."""
-        index = self._index
-        if index is None:
-            index = self._index = {}
-            for key, value in self.raw:
-                index.setdefault(key.lower(), []).append(value)
-        values = index.get(name.lower().encode("latin-1"))
-        return default if values is None else b", ".join(values).decode("latin-1")
+        # A scan: a call reads two or three headers of a dozen, fewer steps than indexing them.
+        wanted = name.lower().encode("latin-1")
+        values = [value for key, value in self.raw if key == wanted or key.lower() == wanted]
+        if not values:
+            return default
+        return (values[0] if len(values) == 1 else b", ".join(values)).decode("latin-1")
 
     def multi_items(self) -> list[tuple[str, str]]:
         return [(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in self.raw]
