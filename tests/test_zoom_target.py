@@ -157,3 +157,30 @@ def test_a_create_whose_answer_was_lost_is_still_cleaned_up(tmp_path: Path) -> N
     assert _clean_up_in_process(session, emulator) == []
     assert emulator.state.user_by_name(credentials.account_id, "zhlost-x@example.com") is None
     assert ledger.intended() == set() and ledger.users() == {}
+
+
+def test_fault_scenarios_run_through_a_served_proxy_given_by_url(tmp_path: Path) -> None:
+    """--zoom-proxy: the path PingFederate takes (serve --upstream, then run --proxy URL), here with
+    the reference provisioner: the faults go to the served proxy's control routes, Zoom's state
+    (the remote emulator's) stays consistent, and the report says faults were injected."""
+    import json
+
+    from mocks.proxy import ZoomProxy
+
+    with ServedEmulator() as remote:
+        env = _environment(remote, tmp_path)
+        proxy = ZoomProxy(upstream_token_url=remote.url, upstream_api_url=remote.url)
+        with ServedEmulator(proxy) as served:
+            env.update(ZOOM_TOKEN_URL=f"{served.url}/oauth/token", ZOOM_API_BASE_URL=served.url)
+            result = subprocess.run(
+                [sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:cacheprovider", "--zoom-proxy", served.url,
+                 "--certification-report", str(tmp_path / "report"), "-k", "429_is_honoured or stays_pending"],
+                cwd=ROOT, env=env, capture_output=True, text=True, timeout=240,
+            )  # fmt: skip
+            notes = [e.note for e in proxy.journal.entries()]
+        assert result.returncode == 0, result.stdout[-3000:]
+        assert _users(remote) == [], "the run left users behind"
+    assert notes.count("fault: status 429") == 2 and notes.count("fault: status 400") == 2, notes
+    report = json.loads((tmp_path / "report" / "report.json").read_text())
+    places = {r["id"]: r["certified_on"] for r in report["requirements"]}
+    assert places["ENG-08"] == places["ENG-03"] == "real account, injected faults"
