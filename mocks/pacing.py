@@ -106,8 +106,10 @@ def retry_after(value: str | None, now: float) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
     try:
         at = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import httpx
+
+from mocks.pacing import retry_after as parse_retry_after
 
 
 @dataclass
@@ -35,21 +36,4 @@ class RetryPolicy:
 
 def retry_after(response: httpx.Response, now: float) -> float | None:
     """``Retry-After`` as seconds or as a date (Zoom sends an ISO 8601 date for daily limits)."""
-    value = response.headers.get("retry-after")
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        from email.utils import parsedate_to_datetime
-
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-    return max(0.0, when.timestamp() - now)
+    return parse_retry_after(response.headers.get("retry-after"), now)
