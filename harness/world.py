@@ -269,6 +269,9 @@ class World:
         self.cycle_clock = 0.0
         self.cycle_waited = 0.0
         self.saved_token: str | None = None
+        #: Real seconds the injected 429s make the client wait (their Retry-After is in whole
+        #: seconds, not scaled): a scaled channel timeout is kept above them.
+        self.real_waits = 0.0
 
     # -- life cycle -----------------------------------------------------------------------
 
@@ -338,6 +341,10 @@ class World:
         else:
             raise NeedsEmulator("injecting a fault needs the emulator or the harness's proxy in front of Zoom")
         self.faults_injected = True
+        if self._scaled and fault.get("retry_after"):
+            # A date is whole seconds, rounded up: up to a second more than asked, per hit.
+            self.real_waits += (fault["retry_after"] + 1) * (fault.get("times") or 1)
+            self._configured = False
 
     # -- clients --------------------------------------------------------------------------
 
@@ -511,7 +518,8 @@ class World:
         if not self._configured:
             settings = dict(self.channel_settings)
             timeout = settings.pop("timeout", 60.0)
-            channel = Channel(location=self.location, mapping=self.mapping, timeout=self.seconds(timeout), **settings)
+            timeout = max(self.seconds(timeout), 2 * self.real_waits) if self._scaled else timeout
+            channel = Channel(location=self.location, mapping=self.mapping, timeout=timeout, **settings)
             setup = ChannelSetup(self.channel_target or self.target, channel, self.options, self._source(channel))
             self.system.configure(setup)
             self._configured = True
