@@ -151,7 +151,8 @@ class _Connection(asyncio.Protocol):
         self.headers.append((name.lower(), value))
 
     def on_headers_complete(self) -> None:
-        if self.transport is not None and (b"expect", b"100-continue") in self.headers:
+        expects = any(name == b"expect" and value.lower() == b"100-continue" for name, value in self.headers)
+        if self.transport is not None and expects:
             self.transport.write(_CONTINUE)
 
     def on_body(self, body: bytes) -> None:

@@ -82,7 +82,7 @@ def test_expect_100_continue_head_and_framing(served: ServedEmulator) -> None:
     sock = _connect(served)
     with sock:
         sock.sendall(b"POST /_emulator/faults HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: 2\r\nExpect: 100-continue\r\n\r\n")  # fmt: skip
+                     b"Content-Length: 2\r\nExpect: 100-Continue\r\n\r\n")  # fmt: skip
         assert sock.recv(64) == b"HTTP/1.1 100 Continue\r\n\r\n"
         sock.sendall(b"{}")
         ((head, body),) = _read_answers(sock, 1)
