@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import socket
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +20,7 @@ import pytest
 
 from mocks import ZoomEmulator
 from mocks.proxy import ZoomProxy
-from mocks.server import ServedEmulator, bind
+from mocks.server import ServedEmulator
 from mocks.tls import ensure_certificates
 
 CORE = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -225,9 +226,10 @@ def test_a_fault_can_hit_one_users_path_only(proxied: Any) -> None:
 
 
 def test_an_unreachable_upstream_raises_in_process_and_answers_502_served() -> None:
-    closed = bind("127.0.0.1", 0)
-    url = f"http://127.0.0.1:{closed.getsockname()[1]}"
-    closed.close()
+    # A port bound but not listening refuses connections, and no other server can take it meanwhile.
+    refusing = socket.socket()
+    refusing.bind(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{refusing.getsockname()[1]}"
     proxy = ZoomProxy(upstream_token_url=url, upstream_api_url=url)
     with httpx.Client(transport=proxy.transport()) as http, pytest.raises(httpx.ConnectError):
         http.get(f"{url}/scim2/Users")
@@ -236,6 +238,7 @@ def test_an_unreachable_upstream_raises_in_process_and_answers_502_served() -> N
     assert answer.status_code == 502
     assert answer.json()["message"].startswith("zoom-harness proxy: the upstream did not answer (ConnectError: ")
     assert proxy.journal.entries()[0].note == "proxy: upstream failed: ConnectError"
+    refusing.close()
 
 
 def test_the_served_proxy_has_a_control_surface_of_faults_and_journal_only(upstream: ZoomEmulator,
