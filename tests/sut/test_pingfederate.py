@@ -274,6 +274,38 @@ def test_a_cycle_without_logs_is_counted_from_zooms_journal() -> None:
     assert parse_audit("not an audit line") is None
 
 
+def test_a_cycle_through_the_served_proxy_is_counted_from_its_journal() -> None:
+    """PingFederate in front of a real Zoom (serve --upstream): what it sent through the proxy is
+    the cycle's evidence. A client stands in for PingFederate; the served emulator for Zoom."""
+    import httpx
+
+    from harness.control import EmulatorControl
+    from harness.zoom.client import ZoomClient
+    from mocks.proxy import ZoomProxy
+    from mocks.server import ServedEmulator
+
+    core = "urn:ietf:params:scim:schemas:core:2.0:User"
+    with ServedEmulator() as zoom:
+        credentials = zoom.emulator.ready_account()
+        proxy = ZoomProxy(upstream_token_url=zoom.url, upstream_api_url=zoom.url)
+        with ServedEmulator(proxy) as served, httpx.Client() as http:
+            control = EmulatorControl(http, served.url)
+            control.inject(route="scim.users.create", status=400, times=1)
+            target = Target(**{**credentials.to_dict(), "token_url": f"{served.url}/oauth/token",
+                               "api_base_url": served.url})  # fmt: skip
+            with ZoomClient(target) as pingfederate:
+                refused = pingfederate.send("POST", "/scim2/Users", json={"schemas": [core], "userName": "r@x.org"})
+                ann, _ = pingfederate.create_user({"schemas": [core], "userName": "ann@example.com"})
+                pingfederate.update_user(ann["id"], {"schemas": [core], "userName": "ann@example.com", "title": "T"})
+                pingfederate.set_active(ann["id"], False)
+            entries = control.journal()
+    assert refused.status_code == 400
+    summary = journal_summary(entries, "zoom-users", 1)
+    assert (summary.created, summary.updated, summary.disabled, summary.failed) == (1, 1, 1, 1)
+    assert all("[REDACTED]" in e["request_headers"].get("authorization", "[REDACTED]") for e in entries)
+    assert zoom.emulator.state.user_by_name(credentials.account_id, "ann@example.com").status == "inactive"
+
+
 def test_run_against_an_unreachable_pingfederate_is_one_line(tmp_path: Path) -> None:
     import os
     import subprocess
