@@ -32,6 +32,7 @@ from harness.preflight import REQUIRED_SCOPES, Readiness
 from harness.provisioner.engine import ActivationRefused, Channel, Provisioner, ProvisioningOptions
 from harness.provisioner.records import ChannelSummary, ProvisionerRecords
 from harness.provisioner.store import SyncStore
+from harness.proxying import TOKEN_PATH
 from harness.recording import Recorder
 from harness.source import Directory, SourceLocation
 from harness.sut import ChannelSetup, SystemUnderTest
@@ -124,7 +125,7 @@ def _proxy_in_front_of(session: SessionTarget) -> ZoomProxy:
     """A scenario's own proxy (its own faults and journal), forwarding through the session's pool."""
     assert session.zoom is not None and session.upstream is not None
     return ZoomProxy(
-        upstream_token_url=session.zoom.token_url.removesuffix("/oauth/token"),
+        upstream_token_url=session.zoom.token_url.removesuffix(TOKEN_PATH),
         upstream_api_url=session.zoom.api_base_url,
         transport=_Shared(session.upstream),
         pacer=session.pacer,
@@ -332,14 +333,10 @@ class World:
     def inject(self, **fault: Any) -> None:
         """Put a fault between the system under test and Zoom: in the emulator, or in the proxy
         in front of a real Zoom (the fault changes the answer; Zoom's state stays real)."""
-        if self.control is not None:
-            self.control.inject(**fault)
-        elif self.proxy is not None:
-            self.proxy.inject(**fault)
-        elif self.proxy_control is not None:
-            self.proxy_control.inject(**fault)
-        else:
+        surface = self.control or self.proxy or self.proxy_control
+        if surface is None:
             raise NeedsEmulator("injecting a fault needs the emulator or the harness's proxy in front of Zoom")
+        surface.inject(**fault)
         self.faults_injected = True
         if self._scaled and fault.get("retry_after"):
             # A date is whole seconds, rounded up: up to a second more than asked, per hit.

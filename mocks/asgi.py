@@ -23,22 +23,6 @@ class EmulatorASGI:
     def __init__(self, emulator: Mounted) -> None:
         self.emulator = emulator
 
-    def _base(self, scope: Scope) -> str:
-        """The API base, or the token base when it has a host of its own and the client asked it
-        (served under Zoom's names, ``zoom.us`` and ``api.zoom.us`` share one port)."""
-        emulator = self.emulator
-        if emulator.token_base_url == emulator.api_base_url:
-            return emulator.api_base_url
-        for name, value in scope["headers"]:
-            if name == b"host":
-                host = value.decode("latin-1").rpartition(":")[0] or value.decode("latin-1")
-                if host == emulator.token_host:
-                    return emulator.token_base_url
-                if host == emulator.api_host:
-                    return emulator.api_base_url
-        # Another name (127.0.0.1, localhost): the token host's paths reach the token host.
-        return emulator.token_base_url if scope["path"].startswith("/oauth/") else emulator.api_base_url
-
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
             await _lifespan(receive, send)
@@ -58,7 +42,8 @@ class EmulatorASGI:
             more = message.get("more_body", False)
         raw_path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
         headers = Headers(scope["headers"])
-        request = WireRequest(scope["method"], self._base(scope), raw_path, scope["query_string"], headers, bytes(body))
+        base = self.emulator.served_base(headers.get("host"), scope["path"])
+        request = WireRequest(scope["method"], base, raw_path, scope["query_string"], headers, bytes(body))
         outcome = await self._run(self.emulator.dispatch, request)
         if outcome.later is not None:
             if outcome.applied_first:

@@ -1,6 +1,6 @@
 """The Zoom emulator: one request handler over the state.
 
-``ZoomEmulator.dispatch`` turns an ``httpx.Request`` into an :class:`Outcome`; the mountings
+``ZoomEmulator.dispatch`` turns a :class:`~mocks.wire.WireRequest` into an :class:`Outcome`; the mountings
 (:mod:`mocks.mounting`) only interpret the outcome, so every mounting runs the same code path.
 """
 
@@ -28,15 +28,13 @@ from mocks.models import (
 )
 from mocks.mounting import Mounted, Outcome
 from mocks.ratelimit import RateLimiter
-from mocks.routing import Call, Reply, Route, Router, encode_json
+from mocks.routing import Call, Reply, Route, Router, render
 from mocks.scopes import PROVISIONING_SCOPES, ScopeFamily, granular_provisioning_scopes
 from mocks.settings import EmulatorSettings
 from mocks.wire import Answer, WireRequest
 
 ZOOM_TOKEN_BASE = "https://zoom.us"
 ZOOM_API_BASE = "https://api.zoom.us"
-JSON_TYPE = "application/json;charset=UTF-8"
-_JSON_TYPE = JSON_TYPE.encode()
 _TRACKING = b"v=2.0;clid=us02;rid=WEB_"
 
 
@@ -267,14 +265,7 @@ class ZoomEmulator(Mounted):
 
     def _render(self, reply: Reply) -> Answer:
         # Zoom's tracking id is a fresh 128-bit hex per answer; it needs no cryptographic randomness.
-        headers = [(b"x-zm-trackingid", b"%s%032x" % (_TRACKING, random.getrandbits(128)))]
-        if reply.headers:
-            headers += [(k.lower().encode("latin-1"), str(v).encode("latin-1")) for k, v in reply.headers.items()]
-        if reply.body is None:
-            return Answer(reply.status, headers)
-        content = reply.body if isinstance(reply.body, bytes) else encode_json(reply.body)
-        headers += ((b"content-type", _JSON_TYPE), (b"content-length", str(len(content)).encode()))
-        return Answer(reply.status, headers, content)
+        return render(reply, (b"x-zm-trackingid", b"%s%032x" % (_TRACKING, random.getrandbits(128))))
 
 
 def _no_route(request: WireRequest, allowed: list[str]) -> Reply:

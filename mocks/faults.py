@@ -10,8 +10,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-import httpx
-
 from mocks.ratelimit import PER_SECOND_MESSAGE
 from mocks.wire import Answer
 
@@ -97,11 +95,8 @@ class Fault:
         """A successful token answer without ``remove_scopes``; any other answer unchanged."""
         if not self.remove_scopes or answer.status != 200 or answer.body is None:
             return answer
-        content = answer.body
-        if answer.header(b"content-encoding"):  # a proxied answer: read it decoded
-            content = httpx.Response(200, headers=answer.headers, content=content).content
         try:
-            body = json.loads(content)
+            body = json.loads(answer.decoded())
         except ValueError:
             return answer
         if not isinstance(body, dict) or not isinstance(body.get("scope"), str):

@@ -166,8 +166,9 @@ class _Connection(asyncio.Protocol):
         path, _, query = self.url.partition(b"?")
         host = next((value for name, value in self.headers if name == b"host"), b"")
         method = self.parser.get_method().decode("ascii")
-        base = self.site.base(host.decode("latin-1"), path)
-        request = WireRequest(method, base, path.decode("latin-1"), query, Headers(self.headers), b"".join(self.body))
+        raw_path = path.decode("latin-1")
+        base = self.site.handler.served_base(host.decode("latin-1"), raw_path)
+        request = WireRequest(method, base, raw_path, query, Headers(self.headers), b"".join(self.body))
         self.queue.append((request, self.parser.should_keep_alive()))
         if not self.busy:
             self._next()
@@ -265,19 +266,6 @@ class _Site:
         self.connections: set[_Connection] = set()
         # A handler that forwards another server's answers carries that server's date.
         self.dates = not handler.forwards
-
-    def base(self, host: str, path: bytes) -> str:
-        """The base URL a call was addressed to: told apart by the Host header when the token host
-        and the API host share the address (Zoom's own names over TLS), else by the path."""
-        handler = self.handler
-        if handler.token_base_url == handler.api_base_url:
-            return handler.api_base_url
-        name = host.rpartition(":")[0] if host.count(":") == 1 else host
-        if name == handler.token_host:
-            return handler.token_base_url
-        if name == handler.api_host:
-            return handler.api_base_url
-        return handler.token_base_url if path.startswith(b"/oauth/") else handler.api_base_url
 
 
 class HttpServer:

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
-from mocks.wire import Answer, WireRequest
+from mocks.wire import Answer, WireRequest, decoded_body
 
 REDACTED = "[REDACTED]"
 #: Bodies longer than this are cut in the journal, so that large requests cannot fill memory.
@@ -100,11 +100,10 @@ def _redacted(
     note: str,
 ) -> JournalEntry:
     asked, answered = httpx.Headers(list(request_headers)), httpx.Headers(list(response_headers))
-    if "content-encoding" in answered:  # a proxied answer kept encoded on the wire
-        try:
-            response_body = httpx.Response(200, headers=answered, content=response_body).content
-        except httpx.DecodingError:  # cut at MAX_BODY
-            response_body = b"[an encoded body longer than the journal keeps]"
+    try:
+        response_body = decoded_body(list(response_headers), response_body)  # a proxied answer stays encoded
+    except httpx.DecodingError:  # cut at MAX_BODY
+        response_body = b"[an encoded body longer than the journal keeps]"
     return JournalEntry(
         time=now,
         method=method,

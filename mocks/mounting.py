@@ -111,6 +111,19 @@ class Mounted:
         self._token_base = BaseURL.parse(self.token_base_url)
         self._api_base = BaseURL.parse(self.api_base_url)
 
+    def served_base(self, host: str, path: str) -> str:
+        """The base URL a served call was addressed to: told apart by its Host header when the token
+        host and the API host share the address (Zoom's own names over TLS), else by its path (the
+        token host's paths start with /oauth/)."""
+        if self.token_base_url == self.api_base_url:
+            return self.api_base_url
+        name = host.rpartition(":")[0] if host.count(":") == 1 else host
+        if name == self.token_host:
+            return self.token_base_url
+        if name == self.api_host:
+            return self.api_base_url
+        return self.token_base_url if path.startswith("/oauth/") else self.api_base_url
+
     @property
     def token_host(self) -> str:
         return self._token_base.host

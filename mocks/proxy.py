@@ -20,6 +20,7 @@ served on loopback (``mocks.server.ServedEmulator(ZoomProxy(...))``, ``zoom-harn
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -28,17 +29,15 @@ import httpx
 
 from mocks import control, oauth, rest, scim
 from mocks.clock import Clock
+from mocks.emulator import ZOOM_API_BASE, ZOOM_TOKEN_BASE
 from mocks.errors import EmulatorError, ZoomAPIError, invalid_token
 from mocks.faults import Fault, Faults
 from mocks.journal import Journal
-from mocks.mounting import BaseURL, Mounted, Outcome
+from mocks.mounting import Mounted, Outcome
 from mocks.pacing import Pacer
-from mocks.routing import Call, Reply, Router, Routes, encode_json
+from mocks.routing import Call, Reply, Router, Routes, render
 from mocks.wire import Answer, WireRequest, request_to_httpx, to_httpx
 
-ZOOM_TOKEN_BASE = "https://zoom.us"
-ZOOM_API_BASE = "https://api.zoom.us"
-JSON_TYPE = "application/json;charset=UTF-8"
 #: Headers of one connection, not of the exchange (RFC 9110 §7.6.1): never forwarded.
 HOP_BY_HOP = frozenset(
     {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding",
@@ -80,7 +79,6 @@ class ZoomProxy(Mounted):
     ) -> None:
         self.upstream_token_url = upstream_token_url.rstrip("/")
         self.upstream_api_url = upstream_api_url.rstrip("/")
-        self._upstream = {"token": BaseURL.parse(self.upstream_token_url), "api": BaseURL.parse(self.upstream_api_url)}
         self._transport = transport or httpx.HTTPTransport()
         self.clock = clock or Clock()
         self.pacer = pacer
@@ -126,7 +124,7 @@ class ZoomProxy(Mounted):
         if host is None:
             where = request.base.partition("://")[2]
             reply = Reply(404, {"code": 404, "message": f"zoom-harness proxy: {where} is not proxied here"})
-            return Outcome(_rendered(reply))
+            return Outcome(render(reply))
         if path.startswith(control.PREFIX + "/"):
             return Outcome(self._control_answer(request, path))
         route, label = self._name(host, request.method, path)
@@ -141,7 +139,7 @@ class ZoomProxy(Mounted):
                 with self._lock:
                     self._revoked |= self._seen_tokens
         if token and token in self._revoked:
-            response = _rendered(_reply(invalid_token()))
+            response = render(_reply(invalid_token()))
             self.journal.record(self.clock.now(), request, response, route, "proxy: a token revoked by a fault")
             self.injected += 1
             return Outcome(response)
@@ -166,7 +164,7 @@ class ZoomProxy(Mounted):
             if fault.applied:
                 self._forward(request, host, label)  # the call lands at Zoom, then the answer is lost
             reply = Reply(fault.status, fault.response_body(), fault.response_headers(self.clock.now()))
-            response = _rendered(reply)
+            response = render(reply)
             self.journal.record(self.clock.now(), request, response, route, f"fault: status {fault.status}")
             self.injected += 1
             return Outcome(response, delay=fault.latency)
@@ -242,13 +240,13 @@ class ZoomProxy(Mounted):
         route, params, allowed = self._control.match(request.method, path)
         if route is None:
             status = 405 if allowed else 404
-            return _rendered(Reply(status, {"code": status, "message": "not a control route of the proxy"}))
+            return render(Reply(status, {"code": status, "message": "not a control route of the proxy"}))
         call = Call(request, None, params, "control", self.api_base_url, emulator=self)  # type: ignore[arg-type]
         try:
             reply = route.handler(call)
         except EmulatorError as error:
             reply = _reply(error)
-        return _rendered(reply)
+        return render(reply)
 
     def _seen(self, token: str) -> None:
         with self._lock:
@@ -256,7 +254,7 @@ class ZoomProxy(Mounted):
 
     def _seen_token_answer(self, response: Answer) -> None:
         try:
-            token = to_httpx(response, _NO_REQUEST).json().get("access_token")
+            token = json.loads(response.decoded()).get("access_token")
         except (ValueError, AttributeError):
             return
         if isinstance(token, str) and token:
@@ -271,10 +269,6 @@ def raw_content(response: httpx.Response) -> bytes:
     return b"".join(response.iter_raw())
 
 
-#: A token answer is read as httpx reads it (decoded); it needs a request only to exist.
-_NO_REQUEST = httpx.Request("POST", "https://zoom.us/oauth/token")
-
-
 def _bearer(request: WireRequest) -> str:
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
     return value.strip() if scheme.lower() == "bearer" else ""
@@ -282,12 +276,3 @@ def _bearer(request: WireRequest) -> str:
 
 def _reply(error: EmulatorError | ZoomAPIError) -> Reply:
     return Reply(error.status, error.body(), error.headers())
-
-
-def _rendered(reply: Reply) -> Answer:
-    headers = [(k.lower().encode("latin-1"), str(v).encode("latin-1")) for k, v in reply.headers.items()]
-    if reply.body is None:
-        return Answer(reply.status, headers)
-    content = reply.body if isinstance(reply.body, bytes) else encode_json(reply.body)
-    headers += ((b"content-type", JSON_TYPE.encode()), (b"content-length", str(len(content)).encode()))
-    return Answer(reply.status, headers, content)

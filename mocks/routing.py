@@ -19,7 +19,7 @@ import orjson
 from mocks.errors import EmulatorError, ScimError, ZoomAPIError
 from mocks.models import Account, Token, ZoomState
 from mocks.settings import EmulatorSettings
-from mocks.wire import QueryParams, WireRequest
+from mocks.wire import Answer, QueryParams, WireRequest
 
 Family = Literal["oauth", "scim", "rest", "control"]
 
@@ -96,6 +96,20 @@ def _bad_body(family: Family, detail: str) -> EmulatorError:
 
 
 Handler = Callable[[Call], Reply]
+
+
+JSON_TYPE = "application/json;charset=UTF-8"
+_JSON_TYPE = JSON_TYPE.encode()
+
+
+def render(reply: Reply, *first: tuple[bytes, bytes]) -> Answer:
+    """A reply as header lines and bytes (``first`` lines lead); a JSON body is encoded and framed."""
+    headers = [*first, *((k.lower().encode("latin-1"), str(v).encode("latin-1")) for k, v in reply.headers.items())]
+    if reply.body is None:
+        return Answer(reply.status, headers)
+    content = reply.body if isinstance(reply.body, bytes) else encode_json(reply.body)
+    headers += ((b"content-type", _JSON_TYPE), (b"content-length", str(len(content)).encode()))
+    return Answer(reply.status, headers, content)
 
 
 def encode_json(value: Any) -> bytes:

@@ -113,6 +113,17 @@ class Answer:
     def header(self, name: bytes) -> bytes | None:
         return next((value for key, value in self.headers if key.lower() == name), None)
 
+    def decoded(self) -> bytes:
+        """The body as a client reads it: a proxied answer may keep Zoom's encoding (gzip...)."""
+        return decoded_body(self.headers, self.body or b"")
+
+
+def decoded_body(headers: RawHeaders, body: bytes) -> bytes:
+    """``body`` decoded by its ``content-encoding`` header, as httpx decodes it; unchanged without one."""
+    if not any(key.lower() == b"content-encoding" for key, _ in headers):
+        return body
+    return httpx.Response(200, headers=headers, content=body).content
+
 
 def json_answer(status: int, body: dict[str, object]) -> Answer:
     content = json.dumps(body).encode()
