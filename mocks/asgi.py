@@ -41,7 +41,7 @@ class EmulatorASGI:
                 body += message.get("body", b"")[: limit + 1 - len(body)]
             more = message.get("more_body", False)
         raw_path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
-        headers = Headers(scope["headers"])
+        headers = Headers(scope["headers"], lowered=True)  # lower-case by the ASGI spec
         base = self.emulator.served_base(headers.get("host"), scope["path"])
         request = WireRequest(scope["method"], base, raw_path, scope["query_string"], headers, bytes(body))
         outcome = await self._run(self.emulator.dispatch, request)

@@ -210,7 +210,9 @@ class ZoomEmulator(Mounted):
     def _match(self, request: WireRequest) -> tuple[Route | None, dict[str, str], list[str]]:
         allowed: list[str] = []
         path = request.path
-        for base, router in ((self.token_base_url, self._token_router), (self.api_base_url, self._api_router)):
+        # The API host first: it carries the load. Both hosts know the control routes only, so when
+        # they share a base URL (served), the order changes no answer.
+        for base, router in ((self.api_base_url, self._api_router), (self.token_base_url, self._token_router)):
             if request.base != base:
                 continue
             route, params, methods = router.match(request.method, path)

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
-from mocks.wire import Answer, WireRequest, decoded_body
+from mocks.wire import Answer, WireRequest, decoded_body, url_of
 
 REDACTED = "[REDACTED]"
 #: Bodies longer than this are cut in the journal, so that large requests cannot fill memory.
@@ -42,7 +42,9 @@ class JournalEntry:
 
 
 _RawHeaders = tuple[tuple[bytes, bytes], ...]
-_Raw = tuple[float, str, str, _RawHeaders, bytes, int, _RawHeaders, bytes, str, str]
+#: (time, method, (base, raw path, query), request headers, request body, status, answer headers,
+#: answer body, route, note): the URL is put together when read.
+_Raw = tuple[float, str, tuple[str, str, bytes], _RawHeaders, bytes, int, _RawHeaders, bytes, str, str]
 
 
 class Journal:
@@ -63,7 +65,7 @@ class Journal:
             (
                 now,
                 request.method,
-                request.url,
+                (request.base, request.raw_path, request.query),
                 tuple(request.headers.raw),
                 request.content[:MAX_BODY],
                 answer.status if answered else 0,
@@ -90,7 +92,7 @@ class Journal:
 def _redacted(
     now: float,
     method: str,
-    url: str,
+    where: tuple[str, str, bytes],
     request_headers: _RawHeaders,
     request_body: bytes,
     status: int,
@@ -104,10 +106,11 @@ def _redacted(
         response_body = decoded_body(list(response_headers), response_body)  # a proxied answer stays encoded
     except httpx.DecodingError:  # cut at MAX_BODY
         response_body = b"[an encoded body longer than the journal keeps]"
+    base, raw_path, query = where
     return JournalEntry(
         time=now,
         method=method,
-        url=redact_url(url),
+        url=redact_url(url_of(base, raw_path, query)),
         request_headers=redact_headers(asked),
         request_body=redact_body(request_body, asked.get("content-type", "")),
         status=status,

@@ -10,7 +10,7 @@ import base64
 import random
 import secrets
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
@@ -182,8 +182,9 @@ class User:
         sets two dozen), at revision 1."""
         user = object.__new__(cls)
         attributes = user.__dict__
-        for name, default in _USER_DEFAULTS.items():
-            attributes[name] = default() if callable(default) else default
+        attributes.update(_USER_DEFAULTS)
+        for name, factory in _USER_FACTORIES:
+            attributes[name] = factory()
         attributes.update(values)
         attributes["revision"] = 1
         return user
@@ -201,16 +202,16 @@ class User:
         return self.role in PROTECTED_ROLES
 
     def refresh_display_name(self) -> None:
-        self.display_name = " ".join(p for p in (self.given_name, self.family_name) if p)
+        given, family = self.given_name, self.family_name
+        self.display_name = f"{given} {family}" if given and family else given or family
 
 
 _USER_FIELD_NAMES = frozenset(f.name for f in fields(User))
-#: Each field's default, or its default factory (a callable), for ``User.new``.
-_USER_DEFAULTS: dict[str, Any] = {
-    f.name: f.default if f.default is not MISSING else f.default_factory
-    for f in fields(User)
-    if f.default is not MISSING or f.default_factory is not MISSING
-}
+#: The fields' defaults and default factories, for ``User.new``.
+_USER_DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(User) if f.default is not MISSING}
+_USER_FACTORIES: list[tuple[str, Callable[[], Any]]] = [
+    (f.name, f.default_factory) for f in fields(User) if f.default_factory is not MISSING
+]
 
 
 @dataclass

@@ -21,22 +21,32 @@ RawHeaders = list[tuple[bytes, bytes]]
 class Headers:
     """A request's headers as received; names compared without case, as HTTP does."""
 
-    __slots__ = ("raw",)
+    __slots__ = ("lowered", "raw")
 
-    def __init__(self, raw: RawHeaders) -> None:
+    def __init__(self, raw: RawHeaders, *, lowered: bool = False) -> None:
         self.raw = raw
+        #: Whether every name is already lower-case (served: the parser's callback lowers them).
+        self.lowered = lowered
 
     def get(self, name: str, default: str = "") -> str:
         """The header's value (several joined with ", ", as httpx does), or ``default``."""
         # A scan: a call reads two or three headers of a dozen, fewer steps than indexing them.
-        wanted = name.lower().encode("latin-1")
-        values = [value for key, value in self.raw if key == wanted or key.lower() == wanted]
+        wanted = _header_name(name)
+        if self.lowered:
+            values = [value for key, value in self.raw if key == wanted]
+        else:
+            values = [value for key, value in self.raw if key == wanted or key.lower() == wanted]
         if not values:
             return default
         return (values[0] if len(values) == 1 else b", ".join(values)).decode("latin-1")
 
     def multi_items(self) -> list[tuple[str, str]]:
         return [(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in self.raw]
+
+
+@functools.lru_cache(maxsize=256)
+def _header_name(name: str) -> bytes:
+    return name.lower().encode("latin-1")
 
 
 class QueryParams:
@@ -87,14 +97,18 @@ class WireRequest:
 
     @property
     def url(self) -> str:
-        query = self.query.decode("latin-1")
-        return f"{self.base}{self.raw_path}{'?' + query if query else ''}"
+        return url_of(self.base, self.raw_path, self.query)
 
     @property
     def params(self) -> QueryParams:
         if self._params is None:
             self._params = QueryParams.parse(self.query)
         return self._params
+
+
+def url_of(base: str, raw_path: str, query: bytes) -> str:
+    """A call's URL from its parts."""
+    return f"{base}{raw_path}?{query.decode('latin-1')}" if query else f"{base}{raw_path}"
 
 
 @functools.lru_cache(maxsize=4096)

@@ -3,6 +3,7 @@ library never shows (pipelining, Expect, HEAD, framing, closing)."""
 
 from __future__ import annotations
 
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -129,3 +130,33 @@ def test_a_dropped_connection_fault_closes_without_an_answer(served: ServedEmula
     with sock:
         sock.sendall(b"POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
         assert _read_all(sock) == b""
+
+
+def test_answers_written_together_keep_their_order_before_a_continue_a_refusal_or_a_close(
+    served: ServedEmulator,
+) -> None:
+    """Answers are written when the loop's turn ends: a 100 Continue, a 400 for bytes that are not
+    HTTP and a close all come after the answers made before them on the connection."""
+    expect = b"POST /_emulator/faults HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+    sock = _connect(served)
+    with sock:
+        sock.sendall(b"GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n" + expect + b"Expect: 100-continue\r\n\r\n")
+        time.sleep(0.2)
+        first = sock.recv(65536)
+        assert first.startswith(b"HTTP/1.1 404 Not Found") and first.endswith(b"HTTP/1.1 100 Continue\r\n\r\n")
+        sock.sendall(b"{}")
+        assert _read_answers(sock, 1)[0][0].startswith(b"HTTP/1.1 201 Created")
+    served.emulator.faults.clear()
+    for tail in (
+        b"\x16\x03\x01 this is not HTTP\r\n\r\n",
+        b"GET /_emulator/clock HTTP/1.1\r\nConnection: close\r\n\r\n",
+    ):
+        sock = _connect(served)
+        with sock:
+            sock.sendall(b"GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n" + tail)
+            raw = _read_all(sock)
+        statuses = re.findall(rb"HTTP/1\.1 \d{3} [A-Za-z ]+", raw)
+        assert statuses == [
+            b"HTTP/1.1 404 Not Found",
+            b"HTTP/1.1 400 Bad Request" if tail[0] == 0x16 else b"HTTP/1.1 200 OK",
+        ]
