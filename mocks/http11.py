@@ -2,7 +2,7 @@
 
 An asyncio protocol over httptools (llhttp) on uvloop: each request becomes a
 :class:`~mocks.wire.WireRequest` without an ASGI scope or an httpx object, and each answer goes out
-in one write. Faults use the loop itself: a latency is a timer, a dropped connection a close
+as one buffer. Faults use the loop itself: a latency is a timer, a dropped connection a close
 without an answer. Measured against uvicorn, hypercorn and granian serving the same handler through
 ASGI (``python -m benchmarks``, figure 3), it answers the most calls a second, and it runs on a
 thread of a test process as well as in the foreground.
@@ -11,8 +11,11 @@ Requests on one connection are answered in order (pipelining included): while an
 latency, a handler that blocks on the network), later requests wait in a queue.
 
 Answers are written when the loop's turn ends, all those of the turn in a row, in the order they
-were made. Writing each as soon as it is made woke the waiting client once per answer; on a virtual
-machine a wake-up from a write (an interrupt to another CPU) cost more than a served GET's own work.
+were made (a 100 Continue, a 400 and a close queue behind them too). Written as soon as each was
+made, every answer woke a client waiting on another CPU; on a virtual machine that wake-up (an
+interrupt between CPUs, measured with ``perf``: 17 % of a served create's time inside ``write``)
+cost more than a served GET's own work. Written together, the first wakes the client and the rest
+find it awake: GET by id went from about 12,000 to 20,000 answers a second on one core.
 """
 
 from __future__ import annotations
