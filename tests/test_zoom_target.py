@@ -99,6 +99,9 @@ def _clean_up_in_process(session: SessionTarget, emulator: ZoomEmulator) -> list
 def test_an_interrupted_run_still_cleans_up(tmp_path: Path) -> None:
     with ServedEmulator() as served:
         env = _environment(served, tmp_path)
+        # Deletes land a third of a second late, so that a user lives long enough to be seen (a
+        # scenario's own user lasts a few milliseconds) and the interruption finds one.
+        served.emulator.inject(route="*users.delete", latency=0.3, times=None)
         process = subprocess.Popen(
             [sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:cacheprovider"],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
