@@ -304,7 +304,8 @@ def _count_ignored(mp: pytest.MonkeyPatch) -> None:
 @fault("scim-filter-ignored", "ZM-05 UM-01", "emulator", "SCIM userName filter lists everybody")
 def _filter_ignored(mp: pytest.MonkeyPatch) -> None:
     def without_filter(call: Call) -> None:
-        call.__dict__["query"] = call.query.remove("filter")
+        # The handler reads the query through the request's parsed parameters.
+        call.request = dataclasses.replace(call.request, _params=call.query.remove("filter"))
 
     wrap_route(mp, "scim.users.list", before=without_filter)
 
