@@ -17,6 +17,7 @@ from harness.channel_file import ChannelFile
 from harness.directory.slapd import INSTALL_HINT, DirectoryServer, Slapd, slapd_binary
 from harness.errors import HarnessError
 from harness.guard import Ledger
+from harness.step_lookup import remember_step_lookups
 from harness.target import Target
 from harness.world import SessionTarget, TargetKind, World
 
@@ -110,6 +111,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    remember_step_lookups()
     config.addinivalue_line("markers", "req(id): the requirement a scenario certifies")
     config.addinivalue_line("markers", "emulator_only: needs the emulator's control surface")
     config.addinivalue_line("markers", "in_process: needs the client to share the emulator's clock")
