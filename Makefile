@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Python's bytecode cache stays on: where PYTHONDONTWRITEBYTECODE is set (as on these machines), every
+# Python process the tests start (each CLI call, each pytest run) compiled every module again and
+# pytest rewrote the harness's modules again: `make test` took 130-135 s instead of 98 s.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: setup run test lint serve mutants mutants-recheck
 
