@@ -97,8 +97,11 @@ class ZoomEmulator(Mounted):
     def set_base_urls(self, token_base_url: str, api_base_url: str) -> None:
         super().set_base_urls(token_base_url, api_base_url)
         extra = (control.routes,) if self._control else ()
+        # The API host first: it carries the load. Both hosts know the control routes only, so when
+        # they share a base URL (served), the order changes no answer.
         self._token_router = Router(oauth.routes, *extra)
         self._api_router = Router(scim.routes, rest.routes, *extra)
+        self._routers = ((self.api_base_url, self._api_router), (self.token_base_url, self._token_router))
 
     def reset(self) -> None:
         """Forget every account, app, token, user, fault and journal entry; restore the settings."""
@@ -210,9 +213,7 @@ class ZoomEmulator(Mounted):
     def _match(self, request: WireRequest) -> tuple[Route | None, dict[str, str], list[str]]:
         allowed: list[str] = []
         path = request.path
-        # The API host first: it carries the load. Both hosts know the control routes only, so when
-        # they share a base URL (served), the order changes no answer.
-        for base, router in ((self.api_base_url, self._api_router), (self.token_base_url, self._token_router)):
+        for base, router in self._routers:
             if request.base != base:
                 continue
             route, params, methods = router.match(request.method, path)
@@ -224,15 +225,16 @@ class ZoomEmulator(Mounted):
     def _respond(self, request: WireRequest, route: Route, params: dict[str, str]) -> Answer:
         call = Call(request, self.state, params, route.family, self.api_base_url, emulator=self)
         headers: dict[str, str] = {}
+        settings = self.state.settings
         try:
-            if len(request.content) > self.settings.max_body_bytes:
+            if len(request.content) > settings.max_body_bytes:
                 raise _too_large(route)
             if route.scopes:
                 call.token = self._authorize(request, route)
                 account = call.account
-                if route.label and self.settings.rate_limits:
+                if route.label and settings.rate_limits:
                     headers = self.rate_limiter.take(account.id, account.plan, route.label, self.clock.now())
-                if route.family == "scim" and self.settings.enforce_scim_prerequisites:
+                if route.family == "scim" and settings.enforce_scim_prerequisites:
                     refusal = scim.prerequisite_refusal(account.sso_enabled, account.plan)
                     if refusal is not None:
                         raise refusal
@@ -248,7 +250,8 @@ class ZoomEmulator(Mounted):
             self.last_error = f"{route.name}: {type(error).__name__}: {error}"
             reply = Reply(500, {"code": 500, "message": "Internal server error."}, headers)
         else:
-            reply.headers = {**headers, **reply.headers}
+            if headers:
+                reply.headers = {**headers, **reply.headers}
         return self._render(reply)
 
     def _authorize(self, request: WireRequest, route: Route) -> Token:

@@ -42,9 +42,9 @@ class JournalEntry:
 
 
 _RawHeaders = tuple[tuple[bytes, bytes], ...]
-#: (time, method, (base, raw path, query), request headers, request body, status, answer headers,
+#: (time, method, base, raw path, query, request headers, request body, status, answer headers,
 #: answer body, route, note): the URL is put together when read.
-_Raw = tuple[float, str, tuple[str, str, bytes], _RawHeaders, bytes, int, _RawHeaders, bytes, str, str]
+_Raw = tuple[float, str, str, str, bytes, _RawHeaders, bytes, int, _RawHeaders, bytes, str, str]
 
 
 class Journal:
@@ -65,8 +65,10 @@ class Journal:
             (
                 now,
                 request.method,
-                (request.base, request.raw_path, request.query),
-                tuple(request.headers.raw),
+                request.base,
+                request.raw_path,
+                request.query,
+                tuple(request.headers.raw),  # free for a tuple
                 request.content[:MAX_BODY],
                 answer.status if answered else 0,
                 tuple(answer.headers) if answered else (),
@@ -92,7 +94,9 @@ class Journal:
 def _redacted(
     now: float,
     method: str,
-    where: tuple[str, str, bytes],
+    base: str,
+    raw_path: str,
+    query: bytes,
     request_headers: _RawHeaders,
     request_body: bytes,
     status: int,
@@ -106,7 +110,6 @@ def _redacted(
         response_body = decoded_body(list(response_headers), response_body)  # a proxied answer stays encoded
     except httpx.DecodingError:  # cut at MAX_BODY
         response_body = b"[an encoded body longer than the journal keeps]"
-    base, raw_path, query = where
     return JournalEntry(
         time=now,
         method=method,

@@ -20,7 +20,7 @@ from mocks.journal import Journal
 from mocks.wire import Answer, WireRequest, from_httpx, to_httpx
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     """What the handler does with one request."""
 
@@ -55,15 +55,14 @@ class BaseURL:
             raise ValueError(f"not an http(s) base URL: {url!r}")
         return cls(parsed.scheme, parsed.host, parsed.port, parsed.path.rstrip("/"))
 
-    def relative(self, url: httpx.URL) -> str | None:
-        """The path below this base as the client encoded it (no query), or None when the URL is elsewhere."""
+    def below(self, url: httpx.URL, path: str) -> str | None:
+        """``path`` (the URL's, as the client encoded it) below this base, or None when the URL is elsewhere."""
         if url.host != self.host or url.scheme != self.scheme or url.port != self.port:
             return None
-        path = url.raw_path.decode("ascii").partition("?")[0]
         if self.prefix:
             if not path.startswith(self.prefix + "/"):
                 return None
-            path = path[len(self.prefix) :]
+            return path[len(self.prefix) :]
         return path
 
 
@@ -85,19 +84,21 @@ class Mounted:
     forwards: bool = False
     _token_base: BaseURL
     _api_base: BaseURL
+    _bases: list[tuple[str, BaseURL]]
 
     def dispatch(self, request: WireRequest) -> Outcome:
         raise NotImplementedError
 
     def addressed(self, request: httpx.Request) -> WireRequest:
         """An in-process request, addressed to the token host or the API host when it is either."""
-        for base, parsed in ((self.token_base_url, self._token_base), (self.api_base_url, self._api_base)):
-            path = parsed.relative(request.url)
-            if path is not None:
-                return from_httpx(request, base, path)
         url = request.url
-        origin = f"{url.scheme}://{url.netloc.decode('ascii')}"
-        return from_httpx(request, origin, url.raw_path.decode("ascii").partition("?")[0])
+        path, _, query = url.raw_path.partition(b"?")
+        raw_path = path.decode("ascii")
+        for base, parsed in self._bases:
+            below = parsed.below(url, raw_path)
+            if below is not None:
+                return from_httpx(request, base, below, query)
+        return from_httpx(request, f"{url.scheme}://{url.netloc.decode('ascii')}", raw_path, query)
 
     @property
     def max_body_bytes(self) -> int:
@@ -110,6 +111,10 @@ class Mounted:
         self.api_base_url = api_base_url.rstrip("/")
         self._token_base = BaseURL.parse(self.token_base_url)
         self._api_base = BaseURL.parse(self.api_base_url)
+        # The longer path prefix first, so that a base below the other's wins its calls; else the
+        # API host first: it carries the load.
+        hosts = ((self.api_base_url, self._api_base), (self.token_base_url, self._token_base))
+        self._bases = sorted(hosts, key=lambda host: -len(host[1].prefix))
 
     def served_base(self, host: str, path: str) -> str:
         """The base URL a served call was addressed to: told apart by its Host header when the token

@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import orjson
 
@@ -23,7 +23,7 @@ from mocks.wire import Answer, QueryParams, WireRequest
 Family = Literal["oauth", "scim", "rest", "control"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Reply:
     status: int = 200
     #: A JSON-able body, or ``bytes`` already encoded as JSON (cached renderings).
@@ -45,6 +45,7 @@ class Call:
     emulator: Any = None
     _body: Any = field(default=None, init=False)
     _parsed: bool = field(default=False, init=False)
+    _account: Account | None = field(default=None, init=False)
 
     @property
     def query(self) -> QueryParams:
@@ -56,8 +57,11 @@ class Call:
 
     @property
     def account(self) -> Account:
-        assert self.token is not None, "route declared without a token"
-        return self.state.account(self.token.account_id)
+        """The token's account, looked up once per call."""
+        if self._account is None:
+            assert self.token is not None, "route declared without a token"
+            self._account = self.state.account(self.token.account_id)
+        return self._account
 
     def json(self, *, required: bool = True) -> Any:
         """The body as JSON, or the family's 400 when it is not a JSON document."""
@@ -103,12 +107,14 @@ _JSON_TYPE = JSON_TYPE.encode()
 
 def render(reply: Reply, *first: tuple[bytes, bytes]) -> Answer:
     """A reply as header lines and bytes (``first`` lines lead); a JSON body is encoded and framed."""
-    headers = [*first, *((k.lower().encode("latin-1"), str(v).encode("latin-1")) for k, v in reply.headers.items())]
+    if reply.headers:
+        first += tuple((k.lower().encode("latin-1"), str(v).encode("latin-1")) for k, v in reply.headers.items())
     if reply.body is None:
-        return Answer(reply.status, headers)
+        return Answer(reply.status, first)
     content = reply.body if isinstance(reply.body, bytes) else encode_json(reply.body)
-    headers += ((b"content-type", _JSON_TYPE), (b"content-length", str(len(content)).encode()))
-    return Answer(reply.status, headers, content)
+    return Answer(
+        reply.status, (*first, (b"content-type", _JSON_TYPE), (b"content-length", b"%d" % len(content))), content
+    )
 
 
 def decode_json(content: bytes) -> Any:
@@ -179,6 +185,7 @@ class Routes:
 
 
 _PARAM = re.compile(r"\{(\w+)\}")
+_T = TypeVar("_T")
 
 
 def _first_segment(path: str) -> str:
@@ -190,8 +197,8 @@ class Router:
 
     Trying each route's pattern in order is the rule (:meth:`_scan`); two lookups give its answer
     faster for the paths that carry the load: a literal path's matches are found once, when the
-    router is made, and a path that ends in an id looks its prefix up (one split). A path with an
-    id inside (``/v2/users/{user_id}/status``) is scanned.
+    router is made, and a path that ends in an id looks its prefix up (one split); either then
+    looks the method up. A path with an id inside (``/v2/users/{user_id}/status``) is scanned.
     """
 
     def __init__(self, *tables: Routes) -> None:
@@ -199,31 +206,45 @@ class Router:
         self._by_segment: dict[str, list[Route]] = {}
         for route in self.routes:
             self._by_segment.setdefault(_first_segment(route.template), []).append(route)
-        self._literal = {r.template: self._scan(r.template) for r in self.routes if "{" not in r.template}
+        self._literal = {r.template: _by_method(self._scan(r.template)) for r in self.routes if "{" not in r.template}
         # Paths as long as a template with an id inside could match it too: those are scanned.
         inner = {r.template.count("/") for r in self.routes if "{" in r.template.rpartition("/")[0]}
-        self._by_prefix: dict[str, list[tuple[Route, str]]] = {}
+        by_prefix: dict[str, list[tuple[Route, str]]] = {}
         for route in self.routes:
             prefix, _, last = route.template.rpartition("/")
             if "{" not in prefix and _PARAM.fullmatch(last) and route.template.count("/") not in inner:
-                self._by_prefix.setdefault(prefix, []).append((route, last[1:-1]))
+                by_prefix.setdefault(prefix, []).append((route, last[1:-1]))
+        self._by_prefix = {prefix: _by_method(pairs) for prefix, pairs in by_prefix.items()}
 
     def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], list[str]]:
-        """The route for a call, its path parameters, and the methods the path allows."""
+        """The route for a call and its path parameters, or None and the methods the path allows."""
         # One trailing slash names the same resource (the patterns' ``/?``).
-        found = self._literal.get(path[:-1] if len(path) > 1 and path[-1] == "/" else path)
-        if found is None:
-            prefix, _, last = path.rpartition("/")
-            ids = self._by_prefix.get(prefix) if last else None
-            found = self._scan(path) if ids is None else [(route, {name: last}) for route, name in ids]
-        allowed: list[str] = []
+        literal = self._literal.get(path[:-1] if len(path) > 1 and path[-1] == "/" else path)
+        if literal is not None:
+            chosen, allowed = literal
+            hit = chosen.get(method)
+            return (hit[0], hit[1], []) if hit is not None else (None, {}, allowed)
+        prefix, _, last = path.rpartition("/")
+        ids = self._by_prefix.get(prefix) if last else None
+        if ids is not None:
+            named, allowed = ids
+            id_hit = named.get(method)
+            return (id_hit[0], {id_hit[1]: last}, []) if id_hit is not None else (None, {}, allowed)
+        found = self._scan(path)
         for route, params in found:
             if route.method == method:
-                return route, params, allowed
-            allowed.append(route.method)
-        return None, {}, allowed
+                return route, params, []
+        return None, {}, [route.method for route, _ in found]
 
     def _scan(self, path: str) -> list[tuple[Route, dict[str, str]]]:
         """Every route whose pattern matches the path, in order, with its parameters."""
         return [(route, found.groupdict()) for route in self._by_segment.get(_first_segment(path), ())
                 if (found := route.pattern.match(path))]  # fmt: skip
+
+
+def _by_method(matches: list[tuple[Route, _T]]) -> tuple[dict[str, tuple[Route, _T]], list[str]]:
+    """The first match of each method, and every method matched, in order."""
+    chosen: dict[str, tuple[Route, _T]] = {}
+    for route, extra in matches:
+        chosen.setdefault(route.method, (route, extra))
+    return chosen, [route.method for route, _ in matches]

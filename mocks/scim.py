@@ -43,7 +43,8 @@ PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 SCIM_SCOPES = {"classic": ("scim2",), "granular": ("scim2:admin",)}
 routes = Routes("scim")
 
-_FILTER = re.compile(r'^\s*(\w+)\s+eq\s+(?:"((?:[^"\\]|\\.)*)"|(\S+))\s*$', re.IGNORECASE)
+# ``eq`` in either case; possessive runs, so a quoted value costs one step per run, not per character.
+_FILTER = re.compile(r'^\s*(\w+)\s+[eE][qQ]\s+(?:"((?:[^"\\]++|\\.)*+)"|(\S+))\s*$')
 _USER_FILTERS = {"username": "userName", "externalid": "externalId"}
 _GROUP_FILTERS = {"displayname": "displayName"}
 _USER_KEYS = frozenset(
@@ -154,13 +155,15 @@ def list_response(resources: list[dict[str, Any]], total: int, start: int) -> di
     }
 
 
-_LIST_HEAD = b'{"schemas":["' + LIST_RESPONSE.encode() + b'"],"totalResults":%d,"startIndex":%d,"itemsPerPage":%d,'
+_LIST = b'{"schemas":["%s"],"totalResults":%%d,"startIndex":%%d,"itemsPerPage":%%d,"Resources":[%%s]}' % (
+    LIST_RESPONSE.encode()
+)
 
 
 def users_list_json(users: list[User], total: int, start: int, api_base: str, *, listed: bool = True) -> bytes:
     """A ListResponse of users (the shape of ``list_response``), from their cached renderings."""
-    resources = b",".join(user_json(u, api_base, listed=listed) for u in users)
-    return _LIST_HEAD % (total, start, len(users)) + b'"Resources":[' + resources + b"]}"
+    resources = b",".join([user_json(u, api_base, listed=listed) for u in users])
+    return _LIST % (total, start, len(users), resources)
 
 
 # -- parsing --------------------------------------------------------------------------------
@@ -269,21 +272,23 @@ def _require_schemas(body: dict[str, Any]) -> None:
 
 
 def _paging(call: Call) -> tuple[int, int]:
+    query, settings = call.query, call.settings
+    start_index, count_asked = query.get("startIndex"), query.get("count")
     try:
-        start = int(call.query.get("startIndex", "1"))
-        count = int(call.query.get("count", str(call.settings.scim_default_count)))
+        start = 1 if start_index is None else int(start_index)
+        count = settings.scim_default_count if count_asked is None else int(count_asked)
     except ValueError:
         raise _invalid("startIndex and count must be integers.") from None
     # RFC 7644 §3.4.2.4: a startIndex below 1 is read as 1, a negative count as 0.
-    return max(1, start), min(max(0, count), call.settings.scim_max_count)
+    return max(1, start), min(max(0, count), settings.scim_max_count)
 
 
 def _parse_filter(expression: str, allowed: dict[str, str]) -> tuple[str, str]:
     found = _FILTER.match(expression)
-    attribute = allowed.get(found.group(1).lower()) if found else None
-    if found is None or attribute is None:
+    name, quoted, bare = found.groups() if found else ("", None, None)
+    attribute = allowed.get(name.lower())
+    if attribute is None:
         raise ScimError(400, f"The current filter does not support the filter name: {expression}", "invalidFilter")
-    quoted, bare = found.group(2), found.group(3)
     value = quoted.replace('\\"', '"') if quoted is not None else bare
     return attribute, value
 
@@ -339,8 +344,7 @@ def list_users(call: Call) -> Reply:
         else:
             user = call.state.users(account.id).get(value)
         matches = [user] if user is not None and user.status != "pending" else []
-        page = _page(matches, len(matches), start, count)
-        return Reply(200, _users_page(page, len(matches), start, call))
+        return Reply(200, _users_page(matches[start - 1 : start - 1 + count], len(matches), start, call))
     users = call.state.users(account.id)
     pending = sum(1 for u in users.values() if u.status == "pending") if users else 0
     total = len(users) - pending

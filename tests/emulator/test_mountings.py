@@ -109,6 +109,24 @@ def test_base_urls_are_configurable() -> None:
         ZoomEmulator(api_base_url="ftp://nowhere")
 
 
+@pytest.mark.parametrize(("token_base", "api_base"), [("https://zoom.test", "https://zoom.test/api"),
+                                                    ("https://zoom.test/login", "https://zoom.test")])  # fmt: skip
+def test_a_base_below_the_other_on_one_host_answers_its_own_calls(token_base: str, api_base: str) -> None:
+    emulator = ZoomEmulator(token_base_url=token_base, api_base_url=api_base)
+    creds = emulator.ready_account()
+    client = httpx.Client(transport=emulator.transport())
+    token = client.post(
+        creds.token_url, data={"grant_type": "account_credentials", "account_id": creds.account_id},
+        auth=(creds.client_id, creds.client_secret),
+    )  # fmt: skip
+    assert token.status_code == 200 and token.json()["api_url"] == api_base
+    users = client.get(f"{api_base}/scim2/Users", headers={"Authorization": f"Bearer {token.json()['access_token']}"})
+    assert users.status_code == 200 and users.json()["Resources"][0]["userName"] == "owner@example.com"
+    assert [(e.url, e.route) for e in emulator.journal.entries()] == [
+        (creds.token_url, "oauth.token"), (f"{api_base}/scim2/Users", "scim.users.list")
+    ]  # fmt: skip
+
+
 def test_served_emulator_binds_loopback_only() -> None:
     with pytest.raises(ValueError, match="loopback"):
         ServedEmulator(host="0.0.0.0")

@@ -1,6 +1,6 @@
 """The router's lookups (literal paths, one split for a trailing id) answer as the rule they speed
 up: the first route, in the tables' order, whose pattern matches the path and whose method is the
-call's; the methods of the routes matched before it are the ones a 405 lists."""
+call's; when no route's method is the call's, the methods of the routes matched are the ones a 405 lists."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def _by_rule(routes: list[Route], method: str, path: str) -> tuple[str | None, d
         if found is None:
             continue
         if route.method == method:
-            return route.name, found.groupdict(), allowed
+            return route.name, found.groupdict(), []
         allowed.append(route.method)
     return None, {}, allowed
 

@@ -1,0 +1,77 @@
+"""The emulator's own readings of a request agree with the standard library's and httpx's: a query
+split as ``parse_qsl`` splits it, a header found whatever its case, a SCIM filter read as the
+reference expression reads it."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mocks.errors import ScimError
+from mocks.scim import _USER_FILTERS, _parse_filter
+from mocks.wire import Headers, QueryParams
+
+#: Pieces a query is made of, encoded or not, valid or not (a stray ``%``, an escape of a UTF-8
+#: sequence cut in two, a raw byte past ASCII).
+QUERY_PIECES = [b"a", b"B", b"=", b"&", b"+", b"%", b"%2", b"%2B", b"%e9", b"%c3%a9", b"%ZZ", b";", b" ", b"\xe9", b"~"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(QUERY_PIECES), max_size=14).map(b"".join))
+def test_a_query_is_split_and_unquoted_as_parse_qsl_does(query: bytes) -> None:
+    expected = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+    assert QueryParams.parse(query).multi_items() == expected
+
+
+def test_a_query_parameter_reads_its_first_value_and_blank_values_are_kept() -> None:
+    params = QueryParams.parse(b"filter=userName+eq+%22a%40b.com%22&count=&count=5&flag")
+    assert params.get("filter") == 'userName eq "a@b.com"'
+    assert params.get("count") == ""
+    assert params.get("flag") == ""
+    assert params.get("missing", "none") == "none"
+
+
+@pytest.mark.parametrize("lowered", [False, True])
+def test_a_header_is_found_whatever_its_case_and_repeats_are_joined(lowered: bool) -> None:
+    raw = [(b"host", b"h"), (b"accept", b"a/b"), (b"x-long-name-too", b"1"), (b"accept", b"c/d")]
+    if not lowered:
+        raw = [(b"Host", b"h"), (b"ACCEPT", b"a/b"), (b"X-Long-Name-Too", b"1"), (b"Accept", b"c/d")]
+    headers = Headers(tuple(raw), lowered=lowered)
+    assert headers.get("Accept") == "a/b, c/d"
+    assert headers.get("x-long-name-too") == "1"
+    assert headers.get("authorization", "none") == "none"
+
+
+#: The filter expression the emulator's pattern replaced: read case-insensitively, one character
+#: at a time; the emulator must read every expression as this one does.
+REFERENCE_FILTER = re.compile(r'^\s*(\w+)\s+eq\s+(?:"((?:[^"\\]|\\.)*)"|(\S+))\s*$', re.IGNORECASE)
+FILTER_PIECES = ['"', "\\", '\\"', " ", "\t", "\n", "a", "x@y.com", "é", "eq", "EQ"]
+
+
+def _by_reference(expression: str) -> tuple[str, str] | None:
+    found = REFERENCE_FILTER.match(expression)
+    if found is None or found.group(1).lower() not in _USER_FILTERS:
+        return None
+    quoted, bare = found.group(2), found.group(3)
+    return _USER_FILTERS[found.group(1).lower()], quoted.replace('\\"', '"') if quoted is not None else bare
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.sampled_from(["userName eq ", " username EQ  ", "externalId\teq\t", "userName", "title eq "]),
+    st.lists(st.sampled_from(FILTER_PIECES), max_size=10).map("".join),
+)
+def test_a_filter_is_read_as_the_reference_expression_reads_it(head: str, tail: str) -> None:
+    expression = head + tail
+    expected = _by_reference(expression)
+    if expected is None:
+        with pytest.raises(ScimError) as refused:
+            _parse_filter(expression, _USER_FILTERS)
+        assert refused.value.status == 400
+        assert refused.value.detail == f"The current filter does not support the filter name: {expression}"
+    else:
+        assert _parse_filter(expression, _USER_FILTERS) == expected
