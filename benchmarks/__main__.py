@@ -34,7 +34,7 @@ def main() -> int:
     served_by_own: dict[str, Any] = {}  # the emulator's own-server results, for the WireMock peer
     plan = [
         ("1 in-process overhead",
-         lambda: figures.in_process_overhead(rounds=5 if quick else 9, batch=300 if quick else 1500)),
+         lambda: figures.in_process_overhead(rounds=15 if quick else 45, batch=100 if quick else 300)),
         ("2 flat with size", lambda: figures.flat_with_size(rounds=5, batch=300 if quick else 1500,
                                                            large=20_000 if quick else 100_000)),
         ("3 served", lambda: _served(quick, served_by_own)),

@@ -82,9 +82,6 @@ def in_process_overhead(rounds: int, batch: int) -> list[Figure]:
     patched = _operations(plain, headers, user)
     offset = [10**6]
 
-    def under(mock: Any, operation: Callable[[int], Any]) -> Callable[[int], Any]:
-        return lambda i: operation(i)
-
     for name, target in targets.items():
         ratios, values, bases = [], [], []
         for _ in range(rounds):

@@ -109,21 +109,23 @@ def user_resource(user: User, api_base: str, *, listed: bool = False) -> dict[st
     return resource
 
 
-#: Encoded SCIM users by (id, revision, API base, listed); bounded, the oldest dropped first.
-_RENDERED: dict[tuple[str, int, str, bool], bytes] = {}
+#: Encoded SCIM users by (id, revision, API base, listed), and a lookup's page of one user by the
+#: same and (total, start); bounded, the oldest dropped first.
+_RENDERED: dict[tuple[Any, ...], bytes] = {}
 _RENDERED_MAX = 20_000
+
+
+def _kept(key: tuple[Any, ...], rendering: bytes) -> bytes:
+    if len(_RENDERED) >= _RENDERED_MAX:
+        del _RENDERED[next(iter(_RENDERED))]
+    _RENDERED[key] = rendering
+    return rendering
 
 
 def user_json(user: User, api_base: str, *, listed: bool = False) -> bytes:
     """The user's SCIM resource as JSON bytes, rendered once per revision of the user."""
     key = (user.id, user.__dict__["revision"], api_base, listed)
-    cached = _RENDERED.get(key)
-    if cached is None:
-        cached = encode_json(user_resource(user, api_base, listed=listed))
-        if len(_RENDERED) >= _RENDERED_MAX:
-            del _RENDERED[next(iter(_RENDERED))]
-        _RENDERED[key] = cached
-    return cached
+    return _RENDERED.get(key) or _kept(key, encode_json(user_resource(user, api_base, listed=listed)))
 
 
 def group_resource(group: Group, api_base: str) -> dict[str, Any]:
@@ -161,7 +163,15 @@ _LIST = b'{"schemas":["%s"],"totalResults":%%d,"startIndex":%%d,"itemsPerPage":%
 
 
 def users_list_json(users: list[User], total: int, start: int, api_base: str, *, listed: bool = True) -> bytes:
-    """A ListResponse of users (the shape of ``list_response``), from their cached renderings."""
+    """A ListResponse of users (the shape of ``list_response``), from their cached renderings.
+
+    A page of one user (a userName lookup's answer) is kept per revision of the user too: repeated
+    lookups share one rendering instead of each building, and the journal keeping, its own copy.
+    """
+    if len(users) == 1:
+        user = users[0]
+        key = (user.id, user.__dict__["revision"], api_base, listed, total, start)
+        return _RENDERED.get(key) or _kept(key, _LIST % (total, start, 1, user_json(user, api_base, listed=listed)))
     resources = b",".join([user_json(u, api_base, listed=listed) for u in users])
     return _LIST % (total, start, len(users), resources)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mocks.scim import ENTERPRISE_USER, LIST_RESPONSE, ZOOM_LOGIN
+from mocks.scim import ENTERPRISE_USER, LIST_RESPONSE, PATCH_OP, ZOOM_LOGIN
 from tests.emulator.conftest import CORE_USER, Zoom
 
 SCIM_ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
@@ -303,3 +303,23 @@ def test_the_assembled_list_is_the_list_response_shape(zoom: Zoom) -> None:
     assembled = json.loads(users_list_json([user], 7, 3, zoom.api))
     assert assembled == list_response([user_resource(user, zoom.api, listed=True)], 7, 3)
     assert json.loads(users_list_json([], 0, 1, zoom.api)) == list_response([], 0, 1)
+
+
+def test_a_repeated_lookup_shows_the_user_as_changed_since_and_its_own_paging(zoom: Zoom) -> None:
+    user = zoom.create_user("again@example.com", title="Engineer")
+    lookup = {"filter": 'userName eq "again@example.com"'}
+    assert zoom.call("GET", "/scim2/Users", params=lookup).json()["Resources"][0]["title"] == "Engineer"
+    put = {"schemas": [CORE_USER], "userName": "again@example.com", "title": "Manager"}
+    assert zoom.call("PUT", f"/scim2/Users/{user['id']}", json=put).status_code == 200
+    patch = {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "path": "active", "value": False}]}
+    assert zoom.call("PATCH", f"/scim2/Users/{user['id']}", json=patch).status_code == 200
+    found = zoom.call("GET", "/scim2/Users", params=lookup).json()
+    assert (found["Resources"][0]["title"], found["Resources"][0]["active"]) == ("Manager", False)
+    paged = zoom.call("GET", "/scim2/Users", params={**lookup, "startIndex": "2"}).json()
+    assert (paged["totalResults"], paged["startIndex"], paged["itemsPerPage"], paged["Resources"]) == (1, 2, 0, [])
+    first = zoom.call("GET", "/scim2/Users", params={**lookup, "startIndex": "1", "count": "5"}).json()
+    assert (first["startIndex"], first["itemsPerPage"], first["Resources"][0]["title"]) == (1, 1, "Manager")
+    listed = zoom.call("GET", "/scim2/Users", params={"startIndex": "2", "count": "1"}).json()
+    assert (listed["totalResults"], listed["startIndex"], listed["Resources"][0]["id"]) == (2, 2, user["id"])
+    again = zoom.call("GET", "/scim2/Users", params=lookup).json()
+    assert (again["totalResults"], again["startIndex"], again["Resources"][0]["id"]) == (1, 1, user["id"])
