@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from harness.errors import HarnessError
 
 SCHEMA = """
@@ -104,7 +106,7 @@ class SyncStore:
                 record.guid,
                 record.zoom_id,
                 record.user_name,
-                json.dumps(record.sent, sort_keys=True),
+                _sorted_json(record.sent),
                 record.status,
                 record.licence,
                 record.fingerprint,
@@ -135,7 +137,7 @@ class SyncStore:
 
     def set_value(self, key: str, value: Any) -> None:
         self._write_begin()
-        self._db.execute("INSERT OR REPLACE INTO channel VALUES (?, ?)", (key, json.dumps(value, sort_keys=True)))
+        self._db.execute("INSERT OR REPLACE INTO channel VALUES (?, ?)", (key, _sorted_json(value)))
 
     def begin_cycle(self, now: float) -> int:
         self.commit()
@@ -152,3 +154,9 @@ class SyncStore:
     def cycles(self) -> list[dict[str, Any]]:
         rows = self._db.execute("SELECT id, started, finished, summary FROM cycles ORDER BY id")
         return [{"id": r[0], "started": r[1], "finished": r[2], "summary": json.loads(r[3] or "null")} for r in rows]
+
+
+def _sorted_json(value: Any) -> str:
+    """JSON text with sorted keys, by orjson: the store writes one per user a cycle acts on, and
+    json's encoder (made anew for ``sort_keys``) was 6 % of an initial cycle of 10,000 users."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()

@@ -327,6 +327,20 @@ def test_the_sync_state_survives_a_restart(world: World, tmp_path: Path) -> None
     assert [c["id"] for c in second.store.cycles()] == [1, 2]
 
 
+def test_the_values_sent_and_channel_values_come_back_from_the_store_as_written(tmp_path: Path) -> None:
+    from harness.provisioner.store import SyncRecord
+
+    sent = {"userName": "zoë@example.com", "name": {"givenName": "Zoë", "familyName": "Ørsted"}, "active": True,
+            "phoneNumbers": [{"type": "work", "value": "+1 555"}], "count": 3}  # fmt: skip
+    store = SyncStore(tmp_path / "state.sqlite")
+    store.save(SyncRecord("guid-1", "zoom-1", "zoë@example.com", sent, fingerprint="f1"))
+    store.set_value("mapping", {"b": [1, None], "a": "é"})
+    store.close()
+    again = SyncStore(tmp_path / "state.sqlite")
+    assert again.records()["guid-1"].sent == sent
+    assert again.get_value("mapping") == {"a": "é", "b": [1, None]}
+
+
 def test_audit_records_and_channel_summary(world: World, tmp_path: Path) -> None:
     from harness.provisioner.records import ProvisionerRecords
 
