@@ -363,40 +363,37 @@ def wiremock_peer(seconds: float, rounds: int, warm: float, emulator: dict[str, 
     return figures
 
 
-def provisioning(users: int) -> list[Figure]:
-    """Figure 4: an initial cycle of ``users`` from LDIF, against one in-process create per user."""
-    floor_rate = _create_rate(min(2000, users))
-    zoom, _, _, _ = _ready()  # a fresh emulator for the cycle, rate limits off as for the floor
-    credentials = zoom.credentials(next(iter(zoom.state.apps.values())))
+def provisioning(users: int, rounds: int = 3) -> list[Figure]:
+    """Figure 4: an initial cycle of ``users`` from LDIF against one in-process create per user, in
+    interleaved rounds (the median round); then a second cycle with no change, which writes nothing."""
     people = PeopleDirectory(seed=1)
     people.add_people(users)
-    with tempfile.TemporaryDirectory() as folder:
-        ldif = people.write_ldif(Path(folder) / "people.ldif")
-        store = SyncStore(Path(folder) / "state.sqlite")
-        provisioner = Provisioner(in_process_client(zoom, credentials), lambda: Directory.load(ldif), store=store,
-                                  clock=time.perf_counter)  # fmt: skip
-        gc.collect()
-        began = time.perf_counter()
-        first = provisioner.run_cycle()
-        first_time = time.perf_counter() - began
+    measured = []
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        ldif = people.write_ldif(folder / "people.ldif")
+        for round_ in range(rounds):  # interleaved: the machine's weather hits both alike
+            floor_rate = _create_rate(min(2000, users))
+            zoom, provisioner, first_time, first = _cycle(lambda: Directory.load(ldif), folder, f"cycle{round_}")
+            rate = first.created / first_time
+            measured.append((rate / floor_rate, rate, floor_rate, first_time))
         zoom.journal.clear()
         began = time.perf_counter()
         second = provisioner.run_cycle()
         second_time = time.perf_counter() - began
         writes = [e for e in zoom.journal.entries() if e.method != "GET" and "/oauth/" not in e.url]
-        store.close()
-    rate = first.created / first_time
-    ratio = rate / floor_rate
+        provisioner.store.close()
+    ratio, rate, floor_rate, first_time = sorted(measured)[len(measured) // 2]
     share = second_time / first_time
     return [
         Figure(4, f"initial cycle of {users:,} users", rate, floor_rate, "users/s", ratio, ">= 0.6", ratio >= 0.6,
-               f"{first_time:.2f} s; floor: one in-process create"),
+               f"median of {rounds} interleaved rounds; {first_time:.2f} s; floor: one in-process create"),
         Figure(4, "second cycle, no change", second_time, first_time, "s", share, "<= 0.10, no writes",
                share <= 0.10 and not writes and second.created == 0, f"{len(writes)} write calls"),
     ]  # fmt: skip
 
 
-def _cycle(source: Callable[[], Directory], folder: Path, name: str) -> tuple[Provisioner, float, Any]:
+def _cycle(source: Callable[[], Directory], folder: Path, name: str) -> tuple[ZoomEmulator, Provisioner, float, Any]:
     """A fresh emulator and sync state, and the time of one initial cycle over ``source``."""
     zoom, _, _, _ = _ready()
     credentials = zoom.credentials(next(iter(zoom.state.apps.values())))
@@ -405,7 +402,7 @@ def _cycle(source: Callable[[], Directory], folder: Path, name: str) -> tuple[Pr
     gc.collect()
     began = time.perf_counter()
     summary = provisioner.run_cycle()
-    return provisioner, time.perf_counter() - began, summary
+    return zoom, provisioner, time.perf_counter() - began, summary
 
 
 def directory(users: int, rounds: int = 3) -> list[Figure]:
@@ -430,9 +427,9 @@ def directory(users: int, rounds: int = 3) -> list[Figure]:
         time.sleep(1.05 - time.time() % 1)  # the changes below are stamped after the load's last second
         ratios, times = [], []
         for round_ in range(rounds):  # interleaved: the machine's weather hits both alike
-            _, ldif_time, from_ldif = _cycle(lambda: Directory.load(ldif), folder, f"ldif{round_}")
+            _, _, ldif_time, from_ldif = _cycle(lambda: Directory.load(ldif), folder, f"ldif{round_}")
             source = LdapSource(address, SourceSettings(base_dn=server.suffix), SourceLocation())
-            provisioner, ldap_time, from_ldap = _cycle(source, folder, f"ldap{round_}")
+            _, provisioner, ldap_time, from_ldap = _cycle(source, folder, f"ldap{round_}")
             ratios.append((from_ldap.created / ldap_time) / (from_ldif.created / ldif_time))
             times.append((ldap_time, ldif_time))
         time.sleep(1.05 - time.time() % 1)
