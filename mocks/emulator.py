@@ -97,10 +97,10 @@ class ZoomEmulator(Mounted):
     def set_base_urls(self, token_base_url: str, api_base_url: str) -> None:
         super().set_base_urls(token_base_url, api_base_url)
         extra = (control.routes,) if self._control else ()
-        # The API host first: it carries the load. Both hosts know the control routes only, so when
-        # they share a base URL (served), the order changes no answer.
         self._token_router = Router(oauth.routes, *extra)
         self._api_router = Router(scim.routes, rest.routes, *extra)
+        # The API host first: it carries the load. Both hosts know the control routes only, so when
+        # they share a base URL (served), the order changes no answer.
         self._routers = ((self.api_base_url, self._api_router), (self.token_base_url, self._token_router))
 
     def reset(self) -> None:

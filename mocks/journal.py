@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
-from mocks.wire import Answer, WireRequest, decoded_body, url_of
+from mocks.wire import Answer, RawHeaders, WireRequest, decoded_body, url_of
 
 REDACTED = "[REDACTED]"
 #: Bodies longer than this are cut in the journal, so that large requests cannot fill memory.
@@ -41,10 +41,9 @@ class JournalEntry:
         return asdict(self)
 
 
-_RawHeaders = tuple[tuple[bytes, bytes], ...]
 #: (time, method, base, raw path, query, request headers, request body, status, answer headers,
 #: answer body, route, note): the URL is put together when read.
-_Raw = tuple[float, str, str, str, bytes, _RawHeaders, bytes, int, _RawHeaders, bytes, str, str]
+_Raw = tuple[float, str, str, str, bytes, RawHeaders, bytes, int, RawHeaders, bytes, str, str]
 
 
 class Journal:
@@ -97,10 +96,10 @@ def _redacted(
     base: str,
     raw_path: str,
     query: bytes,
-    request_headers: _RawHeaders,
+    request_headers: RawHeaders,
     request_body: bytes,
     status: int,
-    response_headers: _RawHeaders,
+    response_headers: RawHeaders,
     response_body: bytes,
     route: str,
     note: str,

@@ -34,11 +34,11 @@ class Headers:
         """The header's value (several joined with ", ", as httpx does), or ``default``."""
         # A scan: a call reads two or three headers of a dozen, fewer steps than indexing them.
         wanted = _header_name(name)
-        size, exact = len(wanted), self.lowered
+        size, lowered = len(wanted), self.lowered
         found: bytes | None = None
         for key, value in self.raw:
             # Only a name of the same length can differ by case alone.
-            if key == wanted or (not exact and len(key) == size and key.lower() == wanted):
+            if key == wanted or (not lowered and len(key) == size and key.lower() == wanted):
                 found = value if found is None else found + b", " + value
         return default if found is None else found.decode("latin-1")
 
