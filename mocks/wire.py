@@ -178,9 +178,29 @@ def from_httpx(request: httpx.Request, base: str, raw_path: str, query: bytes) -
 
 def to_httpx(answer: Answer, request: httpx.Request) -> httpx.Response:
     """An answer as the in-process client receives it (an encoded body is decoded when read)."""
-    if answer.body is None:
+    body = answer.body
+    if body is None:
         return httpx.Response(answer.status, headers=answer.headers, request=request)
-    return httpx.Response(answer.status, headers=answer.headers, content=answer.body, request=request)
+    if not body or not _read_as_sent(answer.headers):
+        return httpx.Response(answer.status, headers=answer.headers, content=body, request=request)
+    # A framed, unencoded body is its own content: httpx would read a ``content=`` body through its
+    # decoder and chunker, three context managers deep, two thirds of making the response. The
+    # state that reading leaves is set instead (tests/emulator/test_wire.py compares the two).
+    response = httpx.Response(answer.status, headers=answer.headers, stream=httpx.ByteStream(body), request=request)
+    response._content = body
+    response.is_stream_consumed = response.is_closed = True
+    return response
+
+
+def _read_as_sent(headers: RawHeaders) -> bool:
+    """Whether a body under these headers reaches the client as sent: framed by a length, not encoded."""
+    framed = False
+    for key, _ in headers:
+        name = key.lower()
+        if name == b"content-encoding":
+            return False
+        framed = framed or name == b"content-length"
+    return framed
 
 
 def request_to_httpx(request: WireRequest) -> httpx.Request:

@@ -1,19 +1,24 @@
 """The emulator's own readings of a request agree with the standard library's and httpx's: a query
 split as ``parse_qsl`` splits it, a header found whatever its case, a SCIM filter read as the
-reference expression reads it."""
+reference expression reads it; and an answer reaches an in-process client as httpx's own
+``Response(content=...)`` would."""
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import re
+from typing import Any
 from urllib.parse import parse_qsl
 
+import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mocks.errors import ScimError
 from mocks.scim import _USER_FILTERS, _parse_filter
-from mocks.wire import Headers, QueryParams
+from mocks.wire import Answer, Headers, QueryParams, to_httpx
 
 #: Pieces a query is made of, encoded or not, valid or not (a stray ``%``, an escape of a UTF-8
 #: sequence cut in two, a raw byte past ASCII).
@@ -75,3 +80,68 @@ def test_a_filter_is_read_as_the_reference_expression_reads_it(head: str, tail: 
         assert refused.value.detail == f"The current filter does not support the filter name: {expression}"
     else:
         assert _parse_filter(expression, _USER_FILTERS) == expected
+
+
+_JSON = b'{"id":"u1","userName":"a@example.com"}'
+_GZIPPED = gzip.compress(_JSON)
+#: Answers as the emulator and the proxy make them: framed JSON, no body, an empty body, a body
+#: Zoom sent gzipped (the proxy keeps the encoding), one without a length, names not lowered.
+ANSWERS = {
+    "framed": Answer(201, ((b"content-type", b"application/json"), (b"content-length", b"%d" % len(_JSON))), _JSON),
+    "no body": Answer(204, ((b"x-zm-trackingid", b"v=2.0"),)),
+    "empty": Answer(200, ((b"content-length", b"0"),), b""),
+    "gzipped": Answer(200, [(b"Content-Encoding", b"gzip"), (b"content-length", b"%d" % len(_GZIPPED))], _GZIPPED),
+    "unframed": Answer(200, [(b"content-type", b"application/json")], _JSON),
+    "mixed case": Answer(200, [(b"Content-Type", b"application/json"), (b"Content-Length", b"%d" % len(_JSON))], _JSON),
+}
+
+
+def _as_read(response: httpx.Response) -> dict[str, Any]:
+    """What a client can observe of a response it received whole."""
+    seen: dict[str, Any] = {
+        "status": response.status_code,
+        "headers": response.headers.multi_items(),
+        "content": response.content,
+        "text": response.text,
+        "closed": response.is_closed,
+        "consumed": response.is_stream_consumed,
+        "downloaded": response.num_bytes_downloaded,
+        "chunks": list(response.iter_bytes(chunk_size=7)),
+    }
+    try:
+        seen["raw"] = list(response.iter_raw())
+    except httpx.StreamConsumed as error:
+        seen["raw"] = type(error).__name__
+    try:
+        seen["elapsed"] = response.elapsed is not None
+    except RuntimeError as error:
+        seen["elapsed"] = str(error)
+    return seen
+
+
+@pytest.mark.parametrize("name", ANSWERS)
+def test_an_answer_reaches_a_client_as_httpx_content_would(name: str) -> None:
+    answer = ANSWERS[name]
+
+    def reference(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(answer.status, headers=answer.headers, content=answer.body, request=request)
+
+    def emulated(request: httpx.Request) -> httpx.Response:
+        return to_httpx(answer, request)
+
+    seen = []
+    for handler in (reference, emulated):
+        with httpx.Client(transport=httpx.MockTransport(handler)) as client:
+            whole = _as_read(client.get("https://api.zoom.us/scim2/Users"))
+            with client.stream("GET", "https://api.zoom.us/scim2/Users") as streamed:
+                whole["streamed"] = list(streamed.iter_bytes())
+
+        async def read_async(handler: Any = handler) -> tuple[bytes, bool]:
+            async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+                response = await client.get("https://api.zoom.us/scim2/Users")
+                return await response.aread(), response.is_closed
+
+        whole["async"] = asyncio.run(read_async())
+        seen.append(whole)
+    assert seen[0] == seen[1]
+    assert seen[1]["content"] == (b"" if name in ("no body", "empty") else _JSON)
