@@ -1,12 +1,13 @@
 """The emulator's own readings of a request agree with the standard library's and httpx's: a query
 split as ``parse_qsl`` splits it, a header found whatever its case, a SCIM filter read as the
-reference expression reads it; and an answer reaches an in-process client as httpx's own
-``Response(content=...)`` would."""
+reference expression reads it, a body's JSON read as json reads it; and an answer reaches an
+in-process client as httpx's own ``Response(content=...)`` would."""
 
 from __future__ import annotations
 
 import asyncio
 import gzip
+import json
 import re
 from typing import Any
 from urllib.parse import parse_qsl
@@ -17,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mocks.errors import ScimError
+from mocks.routing import decode_json
 from mocks.scim import _USER_FILTERS, _parse_filter
 from mocks.wire import Answer, Headers, QueryParams, to_httpx
 
@@ -145,3 +147,24 @@ def test_an_answer_reaches_a_client_as_httpx_content_would(name: str) -> None:
         seen.append(whole)
     assert seen[0] == seen[1]
     assert seen[1]["content"] == (b"" if name in ("no body", "empty") else _JSON)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_VALUES)
+def test_a_body_is_read_as_json_reads_it(value: Any) -> None:
+    """Integers of any size stay integers of the same value (orjson reads those past 64 bits as
+    floats), floats keep their value, text its characters."""
+    body = json.dumps(value).encode()
+    assert json.dumps(decode_json(body)) == json.dumps(json.loads(body))
+
+
+def test_a_body_json_reads_and_orjson_refuses_is_read_as_json_reads_it() -> None:
+    for body in (b'{"n": NaN}', '{"a": "é"}'.encode("utf-16"), b"[-9223372036854775809, 18446744073709551616]"):
+        assert json.dumps(decode_json(body)) == json.dumps(json.loads(body))
