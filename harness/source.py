@@ -39,8 +39,12 @@ class Attributes(dict[str, list[str]]):
         return isinstance(key, str) and super().__contains__(key.lower())
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalize_dn(dn: str) -> str:
-    return ",".join(part.strip() for part in dn.lower().split(","))
+    """A DN as compared: lower case, no blanks around its commas. Kept per DN: a cycle over a
+    directory server normalises each entry's DN four times (its key, its scope, under the base
+    DN) and the base DN once per entry."""
+    return ",".join([part.strip() for part in dn.lower().split(",")])
 
 
 @dataclass(frozen=True)

@@ -57,10 +57,12 @@ class LdapAddress:
         )
 
         try:
-            # No schema download: attribute names are the channel's, checked by the server.
+            # No schema download: attribute names are the channel's, checked by the server. An
+            # attribute an entry lacks is left out, not listed empty: the readers skip empty ones, and
+            # listing them cost a fifth of reading 10,000 entries (eleven checks per entry).
             server = Server(self.url, connect_timeout=5, get_info=NONE)
             return Connection(server, self.bind_dn, self.password, auto_bind=True, receive_timeout=30,
-                              raise_exceptions=True, check_names=False)  # fmt: skip
+                              raise_exceptions=True, check_names=False, return_empty_attributes=False)  # fmt: skip
         except (LDAPBindError, LDAPInvalidCredentialsResult):
             raise HarnessError(f"the directory at {self.url} refused the bind as {self.bind_dn}") from None
         except LDAPSocketOpenError:
