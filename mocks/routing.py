@@ -118,15 +118,17 @@ def render(reply: Reply, *first: tuple[bytes, bytes]) -> Answer:
 
 
 #: A run of digits that may be an integer past 64 bits (a negative one from 19 digits): orjson
-#: reads those as floats, silently, so a body holding one is read by json.
-_LONG_NUMBER = re.compile(rb"\d{19}")
+#: reads those as floats, silently, so a body holding one is read by json. Found by turning every
+#: digit into a 0 and looking for 19 of them (a regex search cost four times orjson's read).
+_ZEROED_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+_LONG_NUMBER = b"0" * 19
 
 
 def decode_json(content: bytes) -> Any:
     """A request body's JSON: orjson for the common case (a create's body in a fifth of json's
     time); what it refuses (NaN, UTF-16) or rounds (integers past 64 bits) goes to json, the
     reference."""
-    if _LONG_NUMBER.search(content) is None:
+    if _LONG_NUMBER not in content.translate(_ZEROED_DIGITS):
         try:
             return orjson.loads(content)
         except orjson.JSONDecodeError:
