@@ -143,7 +143,11 @@ class Answer:
     body: bytes | None = None
 
     def header(self, name: bytes) -> bytes | None:
-        return next((value for key, value in self.headers if key.lower() == name), None)
+        """The first value of a header (``name`` lower-case), or None."""
+        for key, value in self.headers:
+            if key.lower() == name:
+                return value
+        return None
 
     def decoded(self) -> bytes:
         """The body as a client reads it: a proxied answer may keep Zoom's encoding (gzip...)."""
@@ -181,7 +185,7 @@ def to_httpx(answer: Answer, request: httpx.Request) -> httpx.Response:
     body = answer.body
     if body is None:
         return httpx.Response(answer.status, headers=answer.headers, request=request)
-    if not body or not _read_as_sent(answer.headers):
+    if not body or answer.header(b"content-encoding") is not None or answer.header(b"content-length") is None:
         return httpx.Response(answer.status, headers=answer.headers, content=body, request=request)
     # A framed, unencoded body is its own content: httpx would read a ``content=`` body through its
     # decoder and chunker, three context managers deep, two thirds of making the response. The
@@ -190,17 +194,6 @@ def to_httpx(answer: Answer, request: httpx.Request) -> httpx.Response:
     response._content = body
     response.is_stream_consumed = response.is_closed = True
     return response
-
-
-def _read_as_sent(headers: RawHeaders) -> bool:
-    """Whether a body under these headers reaches the client as sent: framed by a length, not encoded."""
-    framed = False
-    for key, _ in headers:
-        name = key.lower()
-        if name == b"content-encoding":
-            return False
-        framed = framed or name == b"content-length"
-    return framed
 
 
 def request_to_httpx(request: WireRequest) -> httpx.Request:
