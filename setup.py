@@ -1,5 +1,5 @@
 """The wheel carries the features, their steps and the root conftest under ``harness/suite/``, so an
-installed harness runs ``zoom-harness run`` outside a checkout (``harness.runner.suite_folder``).
+installed harness runs ``zoom-harness run`` outside a checkout (``harness.certify.run.suite_folder``).
 Everything else about the package is in pyproject.toml."""
 
 import shutil

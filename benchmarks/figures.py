@@ -21,12 +21,13 @@ import httpx
 import respx
 
 from benchmarks.measure import Figure, interleaved_ratio, throughput
-from harness.mapping import Mapping, scim_body
-from harness.people import PeopleDirectory
-from harness.provisioner.engine import Channel, Provisioner
+from harness.directory.people import PeopleDirectory
+from harness.directory.source import Directory
+from harness.provisioner.channel import Channel
+from harness.provisioner.engine import Provisioner
+from harness.provisioner.mapping import Mapping, scim_body
 from harness.provisioner.store import SyncStore
-from harness.source import Directory
-from harness.targets import in_process_client
+from harness.targets.in_process import in_process_client
 from mocks import ZoomEmulator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -410,7 +411,7 @@ def directory(users: int, rounds: int = 3) -> list[Figure]:
     after 10 users changed, which reads only those entries (counted) from the server."""
     from harness.directory.ldap import LdapAddress, LdapSource, SourceSettings, load_entries
     from harness.directory.slapd import Slapd, slapd_binary
-    from harness.source import SourceLocation
+    from harness.directory.source import SourceLocation
 
     if slapd_binary() is None:
         return []

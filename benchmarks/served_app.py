@@ -39,16 +39,18 @@ def emulator(port: int) -> Any:
 
 
 def emulator_app(port: int) -> Any:
-    return emulator(port).asgi_app()
+    from mocks.serving.asgi import EmulatorASGI
+
+    return EmulatorASGI(emulator(port))
 
 
 def _serve_own(app_name: str, port: int) -> None:
     """The emulator (or a handler answering a fixed body) on mocks/http11.py, as `serve` runs it."""
     import gc
 
-    from mocks.mounting import Mounted, Outcome
-    from mocks.server import bind, serve_forever
-    from mocks.wire import Answer
+    from mocks.core.mounting import Mounted, Outcome
+    from mocks.core.wire import Answer
+    from mocks.serving.server import bind, serve_forever
 
     class Trivial(Mounted):
         answer = Answer(200, [(b"content-type", b"application/json"), (b"content-length", str(len(FIXED)).encode())],

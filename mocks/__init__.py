@@ -9,12 +9,12 @@ It imports nothing of the harness and can be used alone::
     client = httpx.Client(transport=zoom.transport())
 """
 
-from mocks.clock import Clock
-from mocks.emulator import Credentials, Outcome, ZoomEmulator
-from mocks.faults import Fault
-from mocks.scopes import PROVISIONING_SCOPES
-from mocks.seed import SeedError, apply_seed, load_seed
-from mocks.settings import EmulatorSettings
+from mocks.api.emulator import Credentials, Outcome, ZoomEmulator
+from mocks.api.faults import Fault
+from mocks.core.clock import Clock
+from mocks.state.scopes import PROVISIONING_SCOPES
+from mocks.state.seed import SeedError, apply_seed, load_seed
+from mocks.state.settings import EmulatorSettings
 
 __all__ = [
     "PROVISIONING_SCOPES",

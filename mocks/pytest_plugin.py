@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from mocks.emulator import ZoomEmulator
-from mocks.server import ServedEmulator
+from mocks.api.emulator import ZoomEmulator
+from mocks.serving.server import ServedEmulator
 
 
 @pytest.fixture

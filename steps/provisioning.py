@@ -7,9 +7,9 @@ from pathlib import Path
 
 from pytest_bdd import given, parsers, then, when
 
-from harness.mapping import FieldMapping
-from harness.source import SourceLocation
-from harness.world import World
+from harness.bdd.world import World
+from harness.directory.source import SourceLocation
+from harness.provisioner.mapping import FieldMapping
 from steps.app_setup import q
 from steps.wire import CORE, ENTERPRISE, WIRE, on_wire
 
@@ -26,27 +26,29 @@ def directory_users(world: World, datatable: list[list[str]]) -> None:
     for row in rows:
         values = dict(zip(header, row, strict=True))
         name = values.pop("user")
-        world.people.add_person(world.uid(name), mail=world.email(name), **{k: v for k, v in values.items() if v})
+        world.people.add_person(
+            world.names.uid(name), mail=world.names.email(name), **{k: v for k, v in values.items() if v}
+        )
 
 
 @given(parsers.re(rf"the directory has a user {q('name')} whose {q('attribute')} is {q('value')}"))
 def user_with_attribute(world: World, name: str, attribute: str, value: str) -> None:
     if attribute == "mail":
-        world.people.add_person(world.uid(name), mail=value or None)
+        world.people.add_person(world.names.uid(name), mail=value or None)
     else:
-        world.people.add_person(world.uid(name), mail=world.email(name), **{attribute: value or None})
+        world.people.add_person(world.names.uid(name), mail=world.names.email(name), **{attribute: value or None})
 
 
 @given(parsers.re(rf"the directory has a user {q('name')} whose {q('attribute')} values are {q('values')}"))
 def user_with_values(world: World, name: str, attribute: str, values: str) -> None:
     world.people.add_person(
-        world.uid(name), mail=world.email(name), **{attribute: [v.strip() for v in values.split(",")]}
+        world.names.uid(name), mail=world.names.email(name), **{attribute: [v.strip() for v in values.split(",")]}
     )
 
 
 @given(parsers.re(rf"the directory has a user {q('name')} whose work email is {q('local')}"))
 def user_with_work_email(world: World, name: str, local: str) -> None:
-    world.people.add_person(world.uid(name), mail=world.email(name), workEmail=world.email(local))
+    world.people.add_person(world.names.uid(name), mail=world.names.email(name), workEmail=world.names.email(local))
 
 
 @given(parsers.parse("the directory has {count:d} generated users"))
@@ -58,60 +60,60 @@ def generated_users(world: World, count: int) -> None:
 
 @when(parsers.re(rf"{q('name')} joins the directory"))
 def user_joins(world: World, name: str) -> None:
-    world.people.add_person(world.uid(name), mail=world.email(name))
+    world.people.add_person(world.names.uid(name), mail=world.names.email(name))
 
 
 @when("a generated user joins the directory")
 def generated_user_joins(world: World) -> None:
     name = f"gen{len(world.generated) + 1}"
-    world.people.add_person(world.uid(name), mail=world.email(name))
+    world.people.add_person(world.names.uid(name), mail=world.names.email(name))
     world.generated.append(name)
 
 
 @given(parsers.re(rf"the directory has the group {q('group')} with the members {q('members')}"))
 def directory_group(world: World, group: str, members: str) -> None:
-    world.people.add_group(group, [world.uid(m.strip()) for m in members.split(",")])
+    world.people.add_group(group, [world.names.uid(m.strip()) for m in members.split(",")])
 
 
 @when(parsers.re(rf"the directory changes the {q('attribute')} of {q('name')} to {q('value')}"))
 def change_attribute(world: World, attribute: str, name: str, value: str) -> None:
-    world.people.update(world.uid(name), **{attribute: value})
+    world.people.update(world.names.uid(name), **{attribute: value})
 
 
 @when(parsers.re(rf"the directory clears the {q('attribute')} of {q('name')}"))
 def clear_attribute(world: World, attribute: str, name: str) -> None:
-    world.people.update(world.uid(name), **{attribute: None})
+    world.people.update(world.names.uid(name), **{attribute: None})
 
 
 @given(parsers.re(rf"{q('name')} is disabled in the directory"))
 @when(parsers.re(rf"{q('name')} is disabled in the directory"))
 def disable(world: World, name: str) -> None:
-    world.people.disable(world.uid(name))
+    world.people.disable(world.names.uid(name))
 
 
 @when(parsers.re(rf"{q('name')} is enabled in the directory again"))
 def enable(world: World, name: str) -> None:
-    world.people.enable(world.uid(name))
+    world.people.enable(world.names.uid(name))
 
 
 @when(parsers.re(rf"{q('name')} is deleted from the directory"))
 def delete(world: World, name: str) -> None:
-    world.people.delete(world.uid(name))
+    world.people.delete(world.names.uid(name))
 
 
 @when(parsers.re(rf"{q('name')} no longer meets the source location"))
 def leave_filter(world: World, name: str) -> None:
-    world.people.update(world.uid(name), ou="Alumni")
+    world.people.update(world.names.uid(name), ou="Alumni")
 
 
 @when(parsers.re(rf"{q('name')} joins the group {q('group')}"))
 def join_group(world: World, name: str, group: str) -> None:
-    world.people.add_member(group, world.uid(name))
+    world.people.add_member(group, world.names.uid(name))
 
 
 @when(parsers.re(rf"{q('name')} leaves the group {q('group')}"))
 def leave_group(world: World, name: str, group: str) -> None:
-    world.people.remove_member(group, world.uid(name))
+    world.people.remove_member(group, world.names.uid(name))
 
 
 # -- the channel ------------------------------------------------------------------------------
@@ -119,28 +121,28 @@ def leave_group(world: World, name: str, group: str) -> None:
 
 @given(parsers.re(rf"the channel maps {q('field')} from the directory attribute {q('attribute')}"))
 def map_field(world: World, field: str, attribute: str) -> None:
-    world.map_field(field, FieldMapping((attribute,)))
+    world.channel.map_field(field, FieldMapping((attribute,)))
 
 
 @given(parsers.re(rf"the channel's source location is the filter {q('ldap_filter')}"))
 def location_filter(world: World, ldap_filter: str) -> None:
-    world.set_location(SourceLocation(filter=ldap_filter))
+    world.channel.set_location(SourceLocation(filter=ldap_filter))
 
 
 @given(parsers.re(rf"the channel's source location is the group {q('group')} with the members {q('members')}"))
 def location_group(world: World, group: str, members: str) -> None:
-    group_dn = world.people.add_group(group, [world.uid(m.strip()) for m in members.split(",")])
-    world.set_location(SourceLocation(group_dn=group_dn))
+    group_dn = world.people.add_group(group, [world.names.uid(m.strip()) for m in members.split(",")])
+    world.channel.set_location(SourceLocation(group_dn=group_dn))
 
 
 @given(parsers.re(rf"the Remove User Action is {q('action')}"))
 def remove_action(world: World, action: str) -> None:
-    world.set_options(remove_action=action.lower())
+    world.channel.set_options(remove_action=action.lower())
 
 
 @given(parsers.parse("{option} is cleared"))
 def clear_option(world: World, option: str) -> None:
-    world.set_options(**{OPTION_NAMES[option]: False})
+    world.channel.set_options(**{OPTION_NAMES[option]: False})
 
 
 @given(
@@ -149,12 +151,12 @@ def clear_option(world: World, option: str) -> None:
     )
 )
 def options_matrix(world: World, create: str, update: str, remove: str) -> None:
-    world.set_options(create=SELECTED[create], update=SELECTED[update], remove=SELECTED[remove])
+    world.channel.set_options(create=SELECTED[create], update=SELECTED[update], remove=SELECTED[remove])
 
 
 @then("the provisioning options are:")
 def options_are(world: World, datatable: list[list[str]]) -> None:
-    options = world.options
+    options = world.channel.options
     shown = {
         "User Create": "selected" if options.create else "cleared",
         "User Update": "selected" if options.update else "cleared",
@@ -166,23 +168,22 @@ def options_are(world: World, datatable: list[list[str]]) -> None:
 
 @given(parsers.parse("the channel timeout is {seconds:d} seconds"))
 def channel_timeout(world: World, seconds: int) -> None:
-    world.set_channel(timeout=float(seconds))
+    world.channel.set(timeout=float(seconds))
 
 
 @given(parsers.parse("the channel's Max Threads is {threads:d}"))
 def max_threads(world: World, threads: int) -> None:
-    world.set_channel(max_threads=threads)
+    world.channel.set(max_threads=threads)
 
 
 @given("the provisioner keeps its sync state in a file")
 def state_in_file(world: World, tmp_path: Path) -> None:
-    world.state_file = str(tmp_path / "provisioner.sqlite")  # type: ignore[attr-defined]
-    world.restart(world.state_file)  # type: ignore[attr-defined]
+    world.channel.keep_state_in(str(tmp_path / "provisioner.sqlite"))
 
 
 @when("the provisioner is restarted on the same sync state")
 def restart(world: World) -> None:
-    world.restart(world.state_file)  # type: ignore[attr-defined]
+    world.channel.restart()
 
 
 # -- cycles -----------------------------------------------------------------------------------
@@ -191,23 +192,23 @@ def restart(world: World) -> None:
 @given("a provisioning cycle has run")
 @when("a provisioning cycle runs")
 def cycle(world: World) -> None:
-    world.run_cycle()
+    world.channel.run_cycle()
 
 
 @then(parsers.parse("the cycle created {created:d}, updated {updated:d} and disabled {disabled:d} users"))
 def cycle_counts(world: World, created: int, updated: int, disabled: int) -> None:
-    summary = world.summaries[-1]
+    summary = world.channel.last_summary
     assert (summary.created, summary.updated, summary.disabled) == (created, updated, disabled), str(summary)
 
 
 @then(parsers.re(r"the cycle failed (?P<failed>\d+) operations?"))
 def cycle_failed(world: World, failed: str) -> None:
-    assert world.summaries[-1].failed == int(failed), str(world.summaries[-1])
+    assert world.channel.last_summary.failed == int(failed), str(world.channel.last_summary)
 
 
 @then("the channel summary reports:")
 def summary_reports(world: World, datatable: list[list[str]]) -> None:
-    summary = world.records.summaries[-1].to_dict()
+    summary = world.channel.records.summaries[-1].to_dict()
     for count, value in datatable[1:]:
         assert summary[count] == int(value), (count, summary)
 
@@ -216,9 +217,9 @@ def summary_reports(world: World, datatable: list[list[str]]) -> None:
 def summary_duration(world: World, seconds: int) -> None:
     """In-process the clock is the emulator's, moved by exactly the injected latencies; served,
     the scaled latencies are real waits, and the cycle's own work adds a little."""
-    duration = world.records.summaries[-1].duration
-    expected = world.seconds(seconds)
-    if world.emulator is not None:
+    duration = world.channel.records.summaries[-1].duration
+    expected = world.zoom.seconds(seconds)
+    if world.zoom.in_process:
         assert abs(duration - expected) < 0.001, duration
     else:
         assert expected <= duration < expected + 1.0, duration
@@ -229,34 +230,34 @@ def summary_duration(world: World, seconds: int) -> None:
 
 @then(parsers.re(rf"Zoom has the user {q('name')}"))
 def zoom_has(world: World, name: str) -> None:
-    assert world.zoom_user(name) is not None, f"{world.email(name)} is not in Zoom"
+    assert world.api.user(name) is not None, f"{world.names.email(name)} is not in Zoom"
 
 
 @given(parsers.re(rf"Zoom has no user {q('name')}"))
 @then(parsers.re(rf"Zoom has no user {q('name')}"))
 def zoom_has_not(world: World, name: str) -> None:
-    assert world.zoom_user(name) is None, f"{world.email(name)} is in Zoom"
+    assert world.api.user(name) is None, f"{world.names.email(name)} is in Zoom"
 
 
 @then(parsers.re(rf"Zoom has a user with the username of {q('name')}"))
 def zoom_has_username(world: World, name: str) -> None:
-    assert world.zoom.find_user(world.email(name)) is not None
+    assert world.zoom.client.find_user(world.names.email(name)) is not None
 
 
 @then(parsers.re(rf"Zoom holds exactly one user {q('name')}"))
 def exactly_one(world: World, name: str) -> None:
-    page = world.scim("GET", "/scim2/Users", params={"filter": f'userName eq "{world.email(name)}"'})
+    page = world.api.scim("GET", "/scim2/Users", params={"filter": f'userName eq "{world.names.email(name)}"'})
     assert page.body["totalResults"] == 1, page.body
 
 
 @then(parsers.parse("Zoom holds {count:d} generated users"))
 def generated_in_zoom(world: World, count: int) -> None:
-    assert sum(1 for name in world.generated if world.zoom_user(name) is not None) == count
+    assert sum(1 for name in world.generated if world.api.user(name) is not None) == count
 
 
 @when(parsers.parse("the provisioner is stopped after {creations:d} operations of a cycle"))
 def stopped_mid_cycle(world: World, creations: int) -> None:
-    world.stop_after(creations)
+    world.channel.stop_after(creations)
 
 
 @then("every generated user is in Zoom exactly once")
@@ -268,7 +269,7 @@ def every_generated_once(world: World) -> None:
 @given(parsers.re(rf"the Zoom user {q('name')} is (?P<status>active|inactive|deleted)"))
 @then(parsers.re(rf"the Zoom user {q('name')} is (?P<status>active|inactive|deleted)"))
 def zoom_status(world: World, name: str, status: str) -> None:
-    user = world.zoom_user(name)
+    user = world.api.user(name)
     if status == "deleted":
         assert user is None, f"{name} is still in Zoom"
         return
@@ -279,14 +280,14 @@ def zoom_status(world: World, name: str, status: str) -> None:
 @given(parsers.re(rf"the Zoom user {q('name')} has the {q('field')} {q('value')}"))
 @then(parsers.re(rf"the Zoom user {q('name')} has the {q('field')} {q('value')}"))
 def zoom_field(world: World, name: str, field: str, value: str) -> None:
-    user = world.zoom_user(name)
+    user = world.api.user(name)
     assert user is not None, f"{name} is not in Zoom"
     assert WIRE[field][1](user) == on_wire(field, value), user
 
 
 @then(parsers.re(rf"in Zoom {q('name')} is (?P<state>active|inactive|absent|titled {q('title')})"))
 def zoom_state(world: World, name: str, state: str, title: str | None) -> None:
-    user = world.zoom_user(name)
+    user = world.api.user(name)
     if state == "absent":
         assert user is None, user
         return
@@ -299,49 +300,49 @@ def zoom_state(world: World, name: str, state: str, title: str | None) -> None:
 
 @then(parsers.re(rf"the Zoom user {q('name')} has the (?P<kind>email|username) of {q('other')}"))
 def zoom_email(world: World, name: str, kind: str, other: str) -> None:
-    user = world.zoom_user(name)
+    user = world.api.user(name)
     assert user is not None
-    assert WIRE["Email" if kind == "email" else "Username"][1](user) == world.email(other), user
+    assert WIRE["Email" if kind == "email" else "Username"][1](user) == world.names.email(other), user
 
 
 @given(parsers.re(rf"Zoom already has the user {q('name')} with the title {q('title')}"))
 def zoom_already_has(world: World, name: str, title: str) -> None:
-    world.seed_zoom_user(name, title=title)
+    world.api.seed_user(name, title=title)
 
 
 @given(parsers.re(rf"Zoom already has the users {q('names')}"))
 def zoom_already_has_users(world: World, names: str) -> None:
     for name in names.split(","):
-        world.seed_zoom_user(name.strip())
+        world.api.seed_user(name.strip())
 
 
 @then(parsers.re(rf"the Zoom user {q('name')} is the one that existed before"))
 def same_user(world: World, name: str) -> None:
-    user = world.zoom_user(name)
-    assert user is not None and user["id"] == world.seeded[name]
+    user = world.api.user(name)
+    assert user is not None and user["id"] == world.api.seeded[name]
 
 
 @then("no Zoom user was created")
 def none_created(world: World) -> None:
-    assert world.summaries[-1].created == 0
-    assert not [w for w in world.writes_in_last_cycle() if w.method == "POST"]
+    assert world.channel.last_summary.created == 0
+    assert not [w for w in world.api.writes_since(world.channel.cycle_started_at) if w.method == "POST"]
 
 
 @then(parsers.re(rf"Zoom has no group {q('group')}"))
 def no_group(world: World, group: str) -> None:
-    page = world.scim("GET", "/scim2/Groups", params={"filter": f'displayName eq "{group}"'})
+    page = world.api.scim("GET", "/scim2/Groups", params={"filter": f'displayName eq "{group}"'})
     assert page.status == 200 and page.body["totalResults"] == 0, page.body
 
 
 @then(parsers.re(rf"the creation of {q('name')} sent Zoom the {q('field')} {q('value')}"))
 def created_with(world: World, name: str, field: str, value: str) -> None:
-    (body,) = world.sent_for(name)
+    (body,) = world.api.sent_for(name)
     assert WIRE[field][1](body) == on_wire(field, value), body
 
 
 @then(parsers.re(rf"the last update sent to Zoom carried only the {q('field')} {q('value')}"))
 def update_carried_only(world: World, field: str, value: str) -> None:
-    updates = [w for w in world.writes_in_last_cycle() if w.method == "PUT"]
+    updates = [w for w in world.api.writes_since(world.channel.cycle_started_at) if w.method == "PUT"]
     assert len(updates) == 1, updates
     sent = json.loads(updates[0].request_body)
     key, read = WIRE[field]
@@ -352,9 +353,9 @@ def update_carried_only(world: World, field: str, value: str) -> None:
 
 @then(parsers.re(rf"re-enabling {q('name')} sent Zoom one request, carrying active true and the User Type {q('kind')}"))
 def reenabled_once(world: World, name: str, kind: str) -> None:
-    user = world.zoom_user(name)
+    user = world.api.user(name)
     assert user is not None
-    writes = [w for w in world.writes_in_last_cycle() if user["id"] in w.url]
+    writes = [w for w in world.api.writes_since(world.channel.cycle_started_at) if user["id"] in w.url]
     assert len(writes) == 1, writes
     body = json.loads(writes[0].request_body)
     assert body.get("active") is True and body.get("userType") == kind, body
@@ -362,19 +363,19 @@ def reenabled_once(world: World, name: str, kind: str) -> None:
 
 @then("nothing was written to Zoom in the last cycle")
 def nothing_written(world: World) -> None:
-    assert world.writes_in_last_cycle() == []
+    assert world.api.writes_since(world.channel.cycle_started_at) == []
 
 
 @then(parsers.re(rf"no request sent to Zoom carried the role {q('role')}"))
 def role_not_sent(world: World, role: str) -> None:
-    for exchange in world.zoom_exchanges():
+    for exchange in world.api.exchanges():
         if exchange.method in ("POST", "PUT", "PATCH"):
             assert role not in exchange.request_body, exchange.request_body
 
 
 @given(parsers.re(rf"Zoom gives {q('name')} the role {q('role')}"))
 def give_role(world: World, name: str, role: str) -> None:
-    world.give_role(name, role)
+    world.api.give_role(name, role)
 
 
 # -- the provisioner's records ----------------------------------------------------------------
@@ -382,13 +383,13 @@ def give_role(world: World, name: str, role: str) -> None:
 
 @then(parsers.re(rf"the provisioner log warns in the user workflow section that {q('text')}"))
 def log_warns(world: World, text: str) -> None:
-    warnings = world.records.warnings()
+    warnings = world.channel.records.warnings()
     assert any(text in w for w in warnings), warnings
 
 
 @then(parsers.re(rf"the provisioner log gives the reason {q('text')}"))
 def log_reason(world: World, text: str) -> None:
-    lines = [str(line) for line in world.records.log]
+    lines = [str(line) for line in world.channel.records.log]
     assert any(text in line for line in lines), lines
 
 
@@ -404,9 +405,9 @@ def audit_failed_naming(world: World, event: str, name: str, text: str) -> None:
 
 
 def _audit(world: World, outcome: str, event: str, name: str):  # type: ignore[no-untyped-def]
-    guid = world.people.person(world.uid(name)).guid
-    matching = [a for a in world.records.audit if a.source_id == guid and a.event_type == event]
-    assert matching, [a.to_dict() for a in world.records.audit]
+    guid = world.people.person(world.names.uid(name)).guid
+    matching = [a for a in world.channel.records.audit if a.source_id == guid and a.event_type == event]
+    assert matching, [a.to_dict() for a in world.channel.records.audit]
     record = matching[-1]
     assert record.is_success is (outcome == "successful"), record
     return record
@@ -420,56 +421,54 @@ def _audit(world: World, outcome: str, event: str, name: str):  # type: ignore[n
 )
 def audit_values(world: World, name: str, channel: str, cycle: str) -> None:
     record = _audit(world, "successful", "CREATE", name)
-    zoom_user = world.zoom_user(name)
+    zoom_user = world.api.user(name)
     assert zoom_user is not None
-    assert (record.source_id, record.target_id) == (world.people.person(world.uid(name)).guid, zoom_user["id"]), record
+    assert (record.source_id, record.target_id) == (world.people.person(world.names.uid(name)).guid, zoom_user["id"]), (
+        record
+    )
     assert (record.channel_id, record.cycle_id, record.non_success_cause) == (channel, int(cycle), None), record
-    assert world.cycle_clock <= record.time <= world.now(), (record.time, world.cycle_clock)
+    assert world.channel.cycle_clock <= record.time <= world.zoom.now(), (record.time, world.channel.cycle_clock)
 
 
 @then(parsers.re(rf"the creation of {q('name')} sent Zoom the user's email as the primary work email"))
 def created_with_email(world: World, name: str) -> None:
-    (body,) = world.sent_for(name)
-    assert body.get("emails") == [{"type": "work", "value": world.email(name), "primary": True}], body
+    (body,) = world.api.sent_for(name)
+    assert body.get("emails") == [{"type": "work", "value": world.names.email(name), "primary": True}], body
 
 
 @given(parsers.parse("Zoom takes {milliseconds:d} milliseconds to answer each call"))
 def slow_calls(world: World, milliseconds: int) -> None:
-    world.call_hold = milliseconds / 1000
-    if world.in_flight is not None:
-        world.in_flight.hold = world.call_hold
+    world.channel.hold_calls(milliseconds / 1000)
 
 
 @then(parsers.parse("the most calls to Zoom in flight at once was {threads:d}"))
 def most_in_flight(world: World, threads: int) -> None:
-    assert world.in_flight is not None
-    assert world.in_flight.peak == threads, world.in_flight.peak
+    assert world.channel.most_in_flight == threads, world.channel.most_in_flight
 
 
 @then("every audit record has the fields:")
 def audit_fields(world: World, datatable: list[list[str]]) -> None:
     expected = {row[0] for row in datatable[1:]}
-    assert world.records.audit
-    for record in world.records.audit:
+    assert world.channel.records.audit
+    for record in world.channel.records.audit:
         assert set(record.to_dict()) == expected
 
 
 @then(parsers.re(r"the provisioner asked for (?P<count>\d+) access tokens?"))
 def token_requests(world: World, count: str) -> None:
-    assert world.token_requests() == int(count)
+    assert world.channel.token_requests() == int(count)
 
 
 @then(parsers.parse("at most {threads:d} calls to Zoom were in flight at once"))
 def in_flight(world: World, threads: int) -> None:
-    assert world.in_flight is not None
-    assert 1 <= world.in_flight.peak <= threads, world.in_flight.peak
+    assert 1 <= world.channel.most_in_flight <= threads, world.channel.most_in_flight
 
 
 @then(parsers.re(r"the provisioner waited at least (?P<seconds>\d+) seconds?"))
 def waited(world: World, seconds: str) -> None:
-    assert world.cycle_waited >= int(seconds), world.cycle_waited
+    assert world.channel.cycle_waited >= int(seconds), world.channel.cycle_waited
 
 
 @then("no call was refused for an expired token")
 def no_expired(world: World) -> None:
-    assert not [e for e in world.zoom_exchanges() if e.status == 401]
+    assert not [e for e in world.api.exchanges() if e.status == 401]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from harness.world import World
+from harness.bdd.world import World
 from steps.app_setup import q
 from steps.wire import WIRE, on_wire
 
@@ -18,32 +18,32 @@ FAULTS = {
 
 @given(parsers.parse("Zoom answers every user creation after {seconds:d} seconds for the next {times:d} calls"))
 def slow_creates(world: World, seconds: int, times: int) -> None:
-    world.inject(route="scim.users.create", latency=world.seconds(seconds), times=times)
+    world.zoom.inject(route="scim.users.create", latency=world.zoom.seconds(seconds), times=times)
 
 
 @given(parsers.parse("Zoom refuses the next {times:d} user creations with status {status:d}"))
 def refuse_creates(world: World, times: int, status: int) -> None:
     body = {"code": 300, "message": "Injected refusal."}
-    world.inject(route="scim.users.create", status=status, body=body, times=times)
+    world.zoom.inject(route="scim.users.create", status=status, body=body, times=times)
 
 
 def _fault(world: World, fault: str) -> dict[str, object]:
     """A fault of the Gherkin's words, its latency lived on this target's time scale."""
     spec = dict(FAULTS[fault])
     if "latency" in spec:
-        spec["latency"] = world.seconds(spec["latency"])
+        spec["latency"] = world.zoom.seconds(spec["latency"])
     return spec
 
 
 @given(parsers.parse("Zoom {fault} on the next {times:d} user creations, {when} applying them"))
 def faulty_creates(world: World, fault: str, times: int, when: str) -> None:
     spec = _fault(world, fault)
-    world.inject(route="scim.users.create", times=times, applied=when == "after", **spec)
+    world.zoom.inject(route="scim.users.create", times=times, applied=when == "after", **spec)
 
 
 @given(parsers.parse("Zoom answers the next user creation with 429 and a Retry-After of {seconds:d} seconds as {form}"))
 def rate_limited_creates(world: World, seconds: int, form: str) -> None:
-    world.inject(route="scim.users.create", status=429, retry_after=seconds, retry_after_form=form, times=1)
+    world.zoom.inject(route="scim.users.create", status=429, retry_after=seconds, retry_after_form=form, times=1)
 
 
 RATE_LIMITED = r"Zoom answers the next (?P<times>\d+) calls with 429 and a Retry-After of (?P<seconds>\d+) seconds?"
@@ -51,92 +51,94 @@ RATE_LIMITED = r"Zoom answers the next (?P<times>\d+) calls with 429 and a Retry
 
 @given(parsers.re(RATE_LIMITED + r" as (?P<form>\w+)"))
 def rate_limited_calls(world: World, times: str, seconds: str, form: str) -> None:
-    world.inject(route="scim.*", status=429, retry_after=int(seconds), retry_after_form=form, times=int(times))
+    world.zoom.inject(route="scim.*", status=429, retry_after=int(seconds), retry_after_form=form, times=int(times))
 
 
 @given(parsers.parse("Zoom revokes every token after the next {creations:d} user creations"))
 def revoke_mid_cycle(world: World, creations: int) -> None:
-    world.inject(route="scim.users.create", invalidate_tokens=True, after=creations)
+    world.zoom.inject(route="scim.users.create", invalidate_tokens=True, after=creations)
 
 
 @given(parsers.parse("Zoom's clock moves {seconds:d} seconds on at the next user creation"))
 def clock_moves(world: World, seconds: int) -> None:
-    world.inject(route="scim.users.create", advance_clock=float(seconds))
+    world.zoom.inject(route="scim.users.create", advance_clock=float(seconds))
 
 
 @when("the provisioning app is deactivated in the Marketplace")
 def deactivate_provisioning_app(world: World) -> None:
-    world.set_provisioning_app_active(False)
+    world.marketplace.set_provisioning_app_active(False)
 
 
 @when("the provisioning app is activated again")
 def activate_provisioning_app(world: World) -> None:
-    world.set_provisioning_app_active(True)
+    world.marketplace.set_provisioning_app_active(True)
 
 
 @given(parsers.re(r"Zoom (?P<fault>.+) on every (?P<every>\d+)(?:st|nd|rd|th) call for the next (?P<calls>\d+) calls"))
 def spread_faults(world: World, fault: str, every: str, calls: str) -> None:
     spec = _fault(world, fault)
     hits = int(calls) // int(every)
-    world.inject(route="scim.*", every=int(every), times=hits, applied=True, **spec)
+    world.zoom.inject(route="scim.*", every=int(every), times=hits, applied=True, **spec)
 
 
 @given("Zoom invalidates every token at the next user creation")
 def invalidate_tokens(world: World) -> None:
-    world.inject(route="scim.users.create", invalidate_tokens=True)
+    world.zoom.inject(route="scim.users.create", invalidate_tokens=True)
 
 
 @when("an hour passes on Zoom's clock")
 def hour_passes(world: World) -> None:
-    world.require_emulator().advance_clock(3600)
+    world.zoom.require_emulator().advance_clock(3600)
 
 
 @given("Zoom's clock stands still")
 def clock_still(world: World) -> None:
-    world.require_emulator().freeze_clock()
+    world.zoom.require_emulator().freeze_clock()
 
 
 @given("a token of the provisioning app")
 def saved_token(world: World) -> None:
-    world.saved_token = world.token_value()
+    world.marketplace.saved_token = world.marketplace.token_value()
 
 
 @when(parsers.re(rf"Zoom's SCIM users are listed with the token {q('token')}"))
 def list_with_token(world: World, token: str) -> None:
-    world.raw("GET", "/scim2/Users", token=token)
+    world.api.raw("GET", "/scim2/Users", token=token)
 
 
 @when("Zoom's SCIM users are listed with that token")
 def list_with_saved_token(world: World) -> None:
-    world.raw("GET", "/scim2/Users", token=world.saved_token)
+    world.api.raw("GET", "/scim2/Users", token=world.marketplace.saved_token)
 
 
 @when("Zoom's SCIM users are listed with a token of that app")
 def list_with_other_app(world: World) -> None:
-    assert world.other_target is not None
-    world.raw("GET", "/scim2/Users", token=world.token_value(world.other_target))
+    assert world.marketplace.other_target is not None
+    world.api.raw("GET", "/scim2/Users", token=world.marketplace.token_value(world.marketplace.other_target))
 
 
 @when(parsers.parse("Zoom's SCIM users are listed from index {start:d}, {count:d} at a time"))
 def list_page(world: World, start: int, count: int) -> None:
-    world.scim("GET", "/scim2/Users", params={"startIndex": start, "count": count})
+    world.api.scim("GET", "/scim2/Users", params={"startIndex": start, "count": count})
 
 
 @when(parsers.re(rf"Zoom's SCIM users are filtered by the username of {q('name')}"))
 def list_filtered(world: World, name: str) -> None:
-    world.scim("GET", "/scim2/Users", params={"filter": f'userName eq "{world.email(name)}"'})
+    world.api.scim("GET", "/scim2/Users", params={"filter": f'userName eq "{world.names.email(name)}"'})
 
 
 @when(parsers.parse("Zoom's SCIM users are listed {times:d} times in one second"))
 def list_many(world: World, times: int) -> None:
-    token = world.token_value()
+    token = world.marketplace.token_value()
     for _ in range(times):
-        world.raw("GET", "/scim2/Users", token=token)
+        world.api.raw("GET", "/scim2/Users", token=token)
 
 
 @when(parsers.re(rf"a SCIM user {q('name')} is created again"))
 def create_again(world: World, name: str) -> None:
-    world.scim("POST", "/scim2/Users", json={"schemas": [CORE], "userName": world.email(name)}, idempotent=False)
+    world.api.scim(
+        "POST", "/scim2/Users", json={"schemas": [CORE], "userName": world.names.email(name)}, idempotent=False
+    )
 
 
 CORE = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -144,33 +146,30 @@ CORE = "urn:ietf:params:scim:schemas:core:2.0:User"
 
 @when(parsers.re(rf"the SCIM user {q('name')} is patched to active {q('active')}"))
 def patch_active(world: World, name: str, active: str) -> None:
-    user = world.zoom_user(name)
+    user = world.api.user(name)
     assert user is not None
-    world.zoom.set_active(user["id"], active == "true")
+    world.zoom.client.set_active(user["id"], active == "true")
 
 
 @when(parsers.re(rf"the SCIM user {q('name')} is deleted"))
 def delete_user(world: World, name: str) -> None:
-    user = world.zoom_user(name)
-    assert user is not None
-    world.deleted_id = user["id"]  # type: ignore[attr-defined]
-    world.scim("DELETE", f"/scim2/Users/{user['id']}")
+    world.api.delete(name)
 
 
 @then(parsers.re(rf"fetching the SCIM user {q('name')} by id answers (?P<status>\d+)"))
 def fetch_by_id(world: World, name: str, status: str) -> None:
-    answer = world.scim("GET", f"/scim2/Users/{world.deleted_id}")  # type: ignore[attr-defined]
+    answer = world.api.scim("GET", f"/scim2/Users/{world.api.deleted_id}")
     assert answer.status == int(status), answer
 
 
 @then(parsers.re(r"Zoom answers (?P<status>\d+)$"))
 def answers(world: World, status: str) -> None:
-    assert world.last_answer is not None and world.last_answer.status == int(status), world.last_answer
+    assert world.api.last_answer is not None and world.api.last_answer.status == int(status), world.api.last_answer
 
 
 @then(parsers.re(r"Zoom answers (?P<status>\d+) with code (?P<code>\d+)$"))
 def answers_code(world: World, status: str, code: str) -> None:
-    answer = world.last_answer
+    answer = world.api.last_answer
     assert answer is not None and answer.status == int(status), answer
     assert answer.body["code"] == int(code)
 
@@ -178,32 +177,32 @@ def answers_code(world: World, status: str, code: str) -> None:
 @then(parsers.re(rf"Zoom answers (?P<status>\d+) with code (?P<code>\d+) saying {q('message')}"))
 def answers_message(world: World, status: str, code: str, message: str) -> None:
     answers_code(world, status, code)
-    assert world.last_answer is not None and world.last_answer.body["message"] == message
+    assert world.api.last_answer is not None and world.api.last_answer.body["message"] == message
 
 
 @then(parsers.re(rf"Zoom answers (?P<status>\d+) with code (?P<code>\d+) naming the scope {q('scope')}"))
 def answers_scope(world: World, status: str, code: str, scope: str) -> None:
     answers_code(world, status, code)
-    assert world.last_answer is not None and f"[{scope}]" in world.last_answer.body["message"]
+    assert world.api.last_answer is not None and f"[{scope}]" in world.api.last_answer.body["message"]
 
 
 @when(parsers.parse("Zoom's SCIM users are listed page by page, {count:d} at a time, from index 1 to the last"))
 def list_all_pages(world: World, count: int) -> None:
-    world.pages = world.scim_pages(count)  # type: ignore[attr-defined]
+    world.api.list_pages(count)
 
 
 @then(parsers.re(rf"every user of the account was listed exactly once, among them {q('names')}"))
 def listed_once(world: World, names: str) -> None:
-    pages = world.pages  # type: ignore[attr-defined]
+    pages = world.api.pages
     ids = [user["id"] for page in pages for user in page["Resources"]]
     assert len(ids) == len(set(ids)) == pages[0]["totalResults"], [p["Resources"] for p in pages]
     listed = {user["userName"] for page in pages for user in page["Resources"]}
-    assert {world.email(n.strip()) for n in names.split(",")} <= listed, listed
+    assert {world.names.email(n.strip()) for n in names.split(",")} <= listed, listed
 
 
 @then(parsers.parse("every page but the last held {count:d} users"))
 def full_pages(world: World, count: int) -> None:
-    pages = world.pages  # type: ignore[attr-defined]
+    pages = world.api.pages
     for page in pages[:-1]:
         assert page["itemsPerPage"] == len(page["Resources"]) == count, page
     assert 1 <= len(pages[-1]["Resources"]) <= count, pages[-1]
@@ -211,28 +210,28 @@ def full_pages(world: World, count: int) -> None:
 
 @then(parsers.parse("the list starts at index {start:d} with {count:d} users"))
 def list_starts(world: World, start: int, count: int) -> None:
-    body = world.last_answer.body if world.last_answer else {}
+    body = world.api.last_answer.body if world.api.last_answer else {}
     assert body["startIndex"] == start and body["itemsPerPage"] == count == len(body["Resources"]), body
     assert body["totalResults"] >= count
 
 
 @then(parsers.re(rf"the list holds exactly the user {q('name')}"))
 def list_holds(world: World, name: str) -> None:
-    body = world.last_answer.body if world.last_answer else {}
-    assert [u["userName"] for u in body["Resources"]] == [world.email(name)], body
+    body = world.api.last_answer.body if world.api.last_answer else {}
+    assert [u["userName"] for u in body["Resources"]] == [world.names.email(name)], body
 
 
 @then("the list is empty")
 def list_empty(world: World) -> None:
-    body = world.last_answer.body if world.last_answer else {}
+    body = world.api.last_answer.body if world.api.last_answer else {}
     assert body["totalResults"] == 0 and body["Resources"] == [], body
 
 
 @then("the answer carries the rate-limit headers:")
 def rate_headers(world: World, datatable: list[list[str]]) -> None:
     """Each header with its value; ``N or fewer`` for a count that other calls may have spent."""
-    assert world.last_answer is not None
-    headers = world.last_answer.headers
+    assert world.api.last_answer is not None
+    headers = world.api.last_answer.headers
     for name, value in datatable[1:]:
         assert name in headers, dict(headers)
         if value.endswith(" or fewer"):
@@ -251,45 +250,45 @@ def last_answer(world: World, status: str, code: str, message: str) -> None:
 
 @when(parsers.re(rf"the SCIM user {q('name')} is given the role {q('role')}"))
 def give_scim_role(world: World, name: str, role: str) -> None:
-    world.scim_set_roles(name, [{"value": role}])
+    world.api.scim_set_roles(name, [{"value": role}])
 
 
 @when(parsers.re(rf"Zoom's SCIM record of {q('name')} is written back with the roles it shows"))
 def write_back_roles(world: World, name: str) -> None:
-    shown = world.scim_user(name).body["roles"]
-    world.scim_set_roles(name, shown)
+    shown = world.api.scim_user(name).body["roles"]
+    world.api.scim_set_roles(name, shown)
 
 
 @then(
     parsers.re(rf"Zoom shows {q('name')} with the role {q('role')} of id {q('role_id')} through SCIM and the REST API")
 )
 def one_role(world: World, name: str, role: str, role_id: str) -> None:
-    scim = world.scim_user(name).body
+    scim = world.api.scim_user(name).body
     assert scim["roles"] == [{"value": role_id, "display": role, "primary": True}], scim["roles"]
-    rest = world.rest_user(name).body
+    rest = world.api.rest_user(name).body
     assert (rest["role_id"], rest["role_name"]) == (role_id, role), rest
 
 
 @when(parsers.re(rf"the SCIM user {q('name')} is deactivated"))
 def scim_deactivate(world: World, name: str) -> None:
-    world.scim_set_active(name, False)
+    world.api.scim_set_active(name, False)
 
 
 @then(parsers.re(rf"Zoom refuses with (?P<status>\d+) saying {q('detail')}"))
 def scim_refusal(world: World, status: str, detail: str) -> None:
-    answer = world.last_answer
+    answer = world.api.last_answer
     assert answer is not None and answer.status == int(status), answer
     assert answer.body["detail"] == detail, answer.body
 
 
 @given(parsers.re(rf"Zoom already has the user {q('name')} with:"))
 def zoom_user_with(world: World, name: str, datatable: list[list[str]]) -> None:
-    world.seed_zoom_user_with(name, {row[0]: row[1] for row in datatable[1:]})
+    world.api.seed_user_with(name, {row[0]: row[1] for row in datatable[1:]})
 
 
 @then(parsers.re(rf"the listed user has the {q('field')} {q('value')} and no {q('missing')}"))
 def listed_user(world: World, field: str, value: str, missing: str) -> None:
-    body = world.last_answer.body if world.last_answer else {}
+    body = world.api.last_answer.body if world.api.last_answer else {}
     (listed,) = body["Resources"]
     assert WIRE[field][1](listed) == on_wire(field, value), listed
     assert WIRE[missing][1](listed) is None, listed
@@ -300,10 +299,10 @@ REST_UPDATE = rf"a REST update of {q('name')} sends its own id, the email {q('em
 
 @when(parsers.re(REST_UPDATE))
 def rest_update(world: World, name: str, email: str, title: str) -> None:
-    world.rest_update_with_own_id(name, email=email, job_title=title)
+    world.api.rest_update_with_own_id(name, email=email, job_title=title)
 
 
 @then(parsers.re(rf"Zoom's REST record of {q('name')} has the job title {q('title')} and the email of {q('owner')}"))
 def rest_record(world: World, name: str, title: str, owner: str) -> None:
-    user = world.rest_user(name).body
-    assert (user["job_title"], user["email"]) == (title, world.email(owner)), user
+    user = world.api.rest_user(name).body
+    assert (user["job_title"], user["email"]) == (title, world.names.email(owner)), user

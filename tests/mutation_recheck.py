@@ -26,10 +26,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 #: The unit tests that judge each module's mutants (module name prefix -> test files).
 TESTS = {
-    "harness.preflight": ["tests/harness/test_preflight.py"],
-    "harness.report": ["tests/test_report.py"],
+    "harness.zoom.preflight": ["tests/harness/test_preflight.py"],
+    "harness.certify.report": ["tests/test_report.py"],
+    "harness.provisioner.mapping": [
+        "tests/harness/test_source_and_mapping.py",
+        "tests/harness/test_provisioner_outcomes.py",
+    ],
     "harness.provisioner": ["tests/harness/test_provisioner_outcomes.py", "tests/harness/test_provisioner.py"],
-    "harness.mapping": ["tests/harness/test_source_and_mapping.py", "tests/harness/test_provisioner_outcomes.py"],
     "harness.zoom": ["tests/harness/test_client.py", "tests/harness/test_preflight.py"],
     # The served mounting adds nothing here (one dispatch path) and waits on its server at teardown.
     "mocks": ["-k", "not served", "tests/emulator/test_scim_groups.py", "tests/emulator/test_limits_and_faults.py",

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from mocks.server import ServedEmulator
-from mocks.tls import TlsFiles, ensure_certificates
+from mocks.serving.server import ServedEmulator
+from mocks.serving.tls import TlsFiles, ensure_certificates
 
 PROBE = Path(__file__).with_name("jvm") / "ZoomProbe.java"
 JAVA = shutil.which("java")

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from harness.cli import build_parser
-from mocks.tls import TRUSTSTORE_PASSWORD, TlsFiles
+from mocks.serving.tls import TRUSTSTORE_PASSWORD, TlsFiles
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 COMPOSE = yaml.safe_load((DOCS / "pingfederate" / "compose.yaml").read_text())

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from harness.cli import build_parser
-from harness.mapping import Mapping
+from harness.provisioner.mapping import Mapping
 from mocks import ZoomEmulator, apply_seed
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")

@@ -11,7 +11,15 @@ from xml.etree import ElementTree
 
 import pytest
 
-from harness.report import STATUSES, ScenarioResult, build_report, gaps, render_html, requirement_status, write_report
+from harness.certify.report import (
+    STATUSES,
+    ScenarioResult,
+    build_report,
+    gaps,
+    render_html,
+    requirement_status,
+    write_report,
+)
 
 
 def _scenario(status: str, requirement: str = "ATTR-10") -> ScenarioResult:

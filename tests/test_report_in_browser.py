@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.report import ScenarioResult, build_report, write_report
+from harness.certify.report import ScenarioResult, build_report, write_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None and os.environ.get("CI"):

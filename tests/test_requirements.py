@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.requirements import catalogue, parse_markdown
+from harness.certify.requirements import catalogue, parse_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "requirements.md"
@@ -38,8 +38,8 @@ def test_no_tag_names_an_unknown_requirement() -> None:
 @pytest.mark.skipif(not SHARED.exists(), reason="../shared/requirements.md is not beside this checkout")
 def test_the_catalogue_is_the_shared_one() -> None:
     assert list(catalogue()) == parse_markdown(SHARED.read_text(encoding="utf-8")), (
-        "harness/requirements.json differs from shared/requirements.md: regenerate it with "
-        "`python -m harness.requirements ../shared/requirements.md`"
+        "harness/certify/requirements.json differs from shared/requirements.md: regenerate it with "
+        "`python -m harness.certify.requirements ../shared/requirements.md`"
     )
 
 

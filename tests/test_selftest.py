@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from harness.report import ScenarioResult, build_report, mark_discriminating, write_report
-from harness.requirements import catalogue
+from harness.certify.report import ScenarioResult, build_report, mark_discriminating, write_report
+from harness.certify.requirements import catalogue
 from harness.selftest import FAULTS, run_selftest
 from harness.selftest.plugin import fault_of, scenario_of
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from harness import step_lookup
+from harness.bdd import step_lookup
 
 FEATURE = """Feature: the same words
   Scenario: a step two modules define

@@ -14,12 +14,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from harness.guard import GuardedTransport, GuardRefused, Ledger
-from harness.pytest_plugin import clean_up
-from harness.target import Target
-from harness.world import SessionTarget, TargetKind
+from harness.targets.guard import GuardedTransport, GuardRefused, Ledger, clean_up
+from harness.zoom.target import Target
 from mocks import ZoomEmulator
-from mocks.server import ServedEmulator
+from mocks.serving.server import ServedEmulator
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -83,17 +81,16 @@ def test_the_guard_refuses_writes_to_users_the_run_did_not_create(tmp_path: Path
     assert client.send("PATCH", f"/v2/users/{mine['id']}", json={"job_title": "mine"}).status_code == 204
     assert client.get_user(stranger.id) is not None  # reading is allowed
 
-    session = SessionTarget(TargetKind.ZOOM, 1, "zhtest", zoom=Target(**credentials.to_dict()), ledger=ledger)
-    left = _clean_up_in_process(session, emulator)
+    left = _clean_up_in_process(Target(**credentials.to_dict()), ledger, emulator)
     assert left == []
     assert emulator.state.user_by_name(credentials.account_id, "mine@example.com") is None
     assert emulator.state.user_by_name(credentials.account_id, "stranger@example.com") is not None
     assert ledger.users() == {}
 
 
-def _clean_up_in_process(session: SessionTarget, emulator: ZoomEmulator) -> list[str]:
+def _clean_up_in_process(zoom: Target, ledger: Ledger, emulator: ZoomEmulator) -> list[str]:
     with emulator.mock():
-        return clean_up(session)
+        return clean_up(zoom, ledger)
 
 
 def test_an_interrupted_run_still_cleans_up(tmp_path: Path) -> None:
@@ -156,8 +153,7 @@ def test_a_create_whose_answer_was_lost_is_still_cleaned_up(tmp_path: Path) -> N
         client.create_user({"schemas": [CORE], "userName": "zhlost-x@example.com"})  # found again by lookup
     assert emulator.state.user_by_name(credentials.account_id, "zhlost-x@example.com") is not None
     assert ledger.users() == {} and ledger.intended() == {"zhlost-x@example.com"}
-    session = SessionTarget(TargetKind.ZOOM, 1, "zhlost", zoom=Target(**credentials.to_dict()), ledger=ledger)
-    assert _clean_up_in_process(session, emulator) == []
+    assert _clean_up_in_process(Target(**credentials.to_dict()), ledger, emulator) == []
     assert emulator.state.user_by_name(credentials.account_id, "zhlost-x@example.com") is None
     assert ledger.intended() == set() and ledger.users() == {}
 
@@ -168,7 +164,7 @@ def test_fault_scenarios_run_through_a_served_proxy_given_by_url(tmp_path: Path)
     (the remote emulator's) stays consistent, and the report says faults were injected."""
     import json
 
-    from mocks.proxy import ZoomProxy
+    from mocks.proxy.zoom_proxy import ZoomProxy
 
     with ServedEmulator() as remote:
         env = _environment(remote, tmp_path)

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
+from harness.directory.people import PERSON_CLASSES, PeopleDirectory, Person
+from harness.directory.source import Attributes, Directory, Entry, SourceLocation, normalize_dn
 from harness.errors import HarnessError
-from harness.people import PERSON_CLASSES, PeopleDirectory, Person
-from harness.source import Attributes, Directory, Entry, SourceLocation, normalize_dn
 
 ChangeAlgorithm = Literal["TIMESTAMP", "TIMESTAMP_NO_NEGATION"]
 CHANGE_ALGORITHMS: tuple[ChangeAlgorithm, ...] = ("TIMESTAMP", "TIMESTAMP_NO_NEGATION")

@@ -21,8 +21,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.certify.requirements import catalogue
 from harness.errors import HarnessError
-from harness.requirements import catalogue
 from harness.selftest.faults import FAULTS
 
 PROJECT = Path(__file__).resolve().parent.parent.parent
@@ -134,7 +134,7 @@ def run_selftest(
 
 def write_result(selftest: Selftest, folder: Path) -> Path:
     """``selftest.json`` in the report folder; a report already there is marked from it."""
-    from harness.report import mark_discriminating
+    from harness.certify.report import mark_discriminating
 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / RESULT_FILE

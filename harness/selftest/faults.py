@@ -8,6 +8,7 @@ faulty Zoom would. Applying a fault is a ``pytest.MonkeyPatch``; undoing it rest
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,21 +16,21 @@ from typing import Any
 
 import pytest
 
-from harness import mapping as mapping_module
-from harness import preflight
+from harness.directory.source import AccountStatus
 from harness.provisioner import engine
+from harness.provisioner import mapping as mapping_module
 from harness.provisioner.engine import Provisioner
 from harness.provisioner.records import ProvisionerRecords
 from harness.provisioner.store import SyncStore
-from harness.source import AccountStatus
 from harness.zoom import auth as auth_module
 from harness.zoom import client as client_module
+from harness.zoom import preflight
 from harness.zoom.retry import RetryPolicy
-from mocks import control, oauth, rest, scim
-from mocks.errors import OAuthError
-from mocks.models import App, User, ZoomState
-from mocks.ratelimit import RateLimiter
-from mocks.routing import Call, Reply, Route
+from mocks.api import control, oauth, rest, scim
+from mocks.api.routing import Call, Reply, Route
+from mocks.core.errors import OAuthError
+from mocks.state.models import App, User, ZoomState
+from mocks.state.ratelimit import RateLimiter
 
 Patch = Callable[[pytest.MonkeyPatch], None]
 
@@ -256,7 +257,7 @@ def _no_reason(mp: pytest.MonkeyPatch) -> None:
 
 @fault("expired-token-accepted", "ZM-03 ENG-07", "emulator", "an expired token is still accepted")
 def _expired_ok(mp: pytest.MonkeyPatch) -> None:
-    from mocks import emulator
+    from mocks.api import emulator
 
     authorize = emulator.ZoomEmulator._authorize
 
@@ -270,8 +271,8 @@ def _expired_ok(mp: pytest.MonkeyPatch) -> None:
 
 @fault("invalid-token-code-300", "ZM-03", "emulator", "an invalid token gets code 300, not 124")
 def _code_300(mp: pytest.MonkeyPatch) -> None:
-    from mocks import emulator
-    from mocks.errors import ZoomAPIError
+    from mocks.api import emulator
+    from mocks.core.errors import ZoomAPIError
 
     mp.setattr(emulator, "invalid_token", lambda message="Invalid access token.": ZoomAPIError(401, 300, message))
 
@@ -367,7 +368,7 @@ def _no_headers(mp: pytest.MonkeyPatch) -> None:
 
 @fault("rate-limit-never-429", "ZM-09", "emulator", "past the limit Zoom still answers 200")
 def _never_429(mp: pytest.MonkeyPatch) -> None:
-    from mocks.errors import ZoomAPIError
+    from mocks.core.errors import ZoomAPIError
 
     take = RateLimiter.take
 
@@ -403,7 +404,7 @@ def _classic_only(mp: pytest.MonkeyPatch) -> None:
 
 @fault("granular-scopes-mixed", "ZM-10", "emulator", "an app takes scopes of both families")
 def _mixed_families(mp: pytest.MonkeyPatch) -> None:
-    from mocks import models
+    from mocks.state import models
 
     mp.setattr(models, "_check_scope_family", lambda scopes, family: None)
 
@@ -466,7 +467,7 @@ fault("link-compares-list-result", "ZM-12", "provisioner", "linking compares the
 @fault("rest-update-strict", "ZM-13", "emulator", "a REST update with the user's id in its body is refused")
 def _rest_strict(mp: pytest.MonkeyPatch) -> None:
     def refuse_id(call: Call) -> None:
-        from mocks.errors import validation_failed
+        from mocks.core.errors import validation_failed
 
         if "id" in call.json_object():
             raise validation_failed("id")
@@ -500,15 +501,17 @@ def _no_verification(mp: pytest.MonkeyPatch) -> None:
     "the connection calls Zoom when credentials are typed in",
 )
 def _eager_check(mp: pytest.MonkeyPatch) -> None:
-    from harness import world
+    from harness.bdd.channel import ChannelUnderTest
 
-    set_target = world.World.set_target
+    set_target = ChannelUnderTest.set_target
 
-    def eager(self: Any, target: Any = None, **changes: str) -> None:
+    def eager(self: ChannelUnderTest, target: Any = None, **changes: str) -> None:
         set_target(self, target, **changes)
-        self.request_token(self.channel_target)
+        assert self.target is not None
+        with contextlib.suppress(Exception):  # a refused token is a call to Zoom all the same
+            self.zoom.client_for(self.target).fetch_token()
 
-    mp.setattr(world.World, "set_target", eager)
+    mp.setattr(ChannelUnderTest, "set_target", eager)
 
 
 @fault("wrong-secret-cause-vague", "CONN-03", "preflight", "a wrong secret is reported as a network failure")

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from harness.pytest_plugin import requirement_ids
+from harness.certify.items import requirement_ids
 from harness.selftest.faults import FAULTS
 
 SEPARATOR = "@"

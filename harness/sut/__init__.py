@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from harness.preflight import Readiness
-from harness.provisioner.engine import Channel, ProvisioningOptions
+from harness.directory.source import Directory
+from harness.provisioner.channel import Channel, ProvisioningOptions
 from harness.provisioner.records import ChannelSummary, ProvisionerRecords
-from harness.source import Directory
-from harness.target import Target
+from harness.zoom.preflight import Readiness
+from harness.zoom.target import Target
 
 
 @dataclass(frozen=True)

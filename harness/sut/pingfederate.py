@@ -25,10 +25,10 @@ import httpx
 
 from harness.directory.slapd import DirectoryServer
 from harness.errors import HarnessError
-from harness.preflight import Check, Readiness
-from harness.provisioner.engine import ActivationRefused
+from harness.provisioner.channel import ActivationRefused
 from harness.provisioner.records import AuditRecord, ChannelSummary, LogLine, ProvisionerRecords
 from harness.sut import ChannelSetup
+from harness.zoom.preflight import Check, Readiness
 
 API_PATH = "/pf-admin-api/v1"
 #: The labels of the Zoom Provisioner's Target and Provisioning Options pages.

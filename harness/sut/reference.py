@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from harness.preflight import Readiness
 from harness.provisioner.engine import Provisioner
 from harness.provisioner.records import ChannelSummary, ProvisionerRecords
 from harness.provisioner.store import SyncStore
-from harness.report import SYSTEM
 from harness.sut import ChannelSetup
 from harness.zoom.client import ZoomClient
+from harness.zoom.preflight import Readiness
 
 ClientFactory = Callable[[ChannelSetup], ZoomClient]
 
 
 class ReferenceSystem:
     kind = "reference"
-    description = SYSTEM
+    description = "reference provisioner (the harness's executable model of the Zoom Provisioner)"
 
     def __init__(
         self, make_client: ClientFactory, store: SyncStore, records: ProvisionerRecords, clock: Callable[[], float]

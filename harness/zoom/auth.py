@@ -12,8 +12,8 @@ from typing import Any
 
 import httpx
 
-from harness.target import Target
 from harness.zoom.errors import TokenError
+from harness.zoom.target import Target
 
 Clock = Callable[[], float]
 

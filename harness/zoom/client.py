@@ -16,10 +16,10 @@ from urllib.parse import quote
 
 import httpx
 
-from harness.target import Target
 from harness.zoom.auth import Clock, ZoomS2SAuth
 from harness.zoom.errors import RetriesExhausted, ZoomRequestError
 from harness.zoom.retry import RetryPolicy
+from harness.zoom.target import Target
 
 SCIM_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"

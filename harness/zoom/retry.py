@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from mocks.pacing import retry_after as parse_retry_after
+from mocks.core.retry_hint import retry_after as parse_retry_after
 
 
 @dataclass

@@ -15,9 +15,9 @@ import yaml
 from ldap3 import Connection, Server
 
 from harness.directory.ldap import LdapAddress, LdapPeople
+from harness.directory.people import PeopleDirectory
 from harness.directory.slapd import DirectoryServer
-from harness.people import PeopleDirectory
-from mocks.server import ServedEmulator
+from mocks.serving.server import ServedEmulator
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from harness.drift import Difference, drift
-from harness.people import PeopleDirectory
-from harness.recording import Recorder, Recording
-from harness.target import Target
+from harness.directory.people import PeopleDirectory
+from harness.targets.drift import Difference, drift
+from harness.targets.recording import Recorder, Recording
 from harness.zoom.client import ZoomClient
-from mocks.scim import ENTERPRISE_USER
-from mocks.server import ServedEmulator
+from harness.zoom.target import Target
+from mocks.api.scim import ENTERPRISE_USER
+from mocks.serving.server import ServedEmulator
 
 CORE = "urn:ietf:params:scim:schemas:core:2.0:User"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import httpx
 
-from harness.people import PeopleDirectory
-from mocks.server import ServedEmulator
+from harness.directory.people import PeopleDirectory
+from mocks.serving.server import ServedEmulator
 
 
 def _provision(*args: str) -> subprocess.CompletedProcess[str]:

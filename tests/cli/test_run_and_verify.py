@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mocks.server import ServedEmulator
+from mocks.serving.server import ServedEmulator
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -84,8 +84,8 @@ def test_a_remote_zoom_run_certifies_cleans_up_records_replays_and_leaks_no_secr
     """The zoom target against the served emulator treated as remote (URLs and credentials only):
     the run passes, skips what needs the emulator with the reason, leaves no user and no ledger,
     records what replays clean against a fresh emulator, and no secret reaches a file or output."""
-    from harness.drift import drift
-    from harness.recording import Recording
+    from harness.targets.drift import drift
+    from harness.targets.recording import Recording
 
     secret = "known-client-secret-for-the-scan-1234567890"
     with ServedEmulator() as served:
@@ -206,7 +206,7 @@ def test_verify_names_the_missing_scope_and_the_wrong_secret(tmp_path: Path) -> 
 
 
 def test_verify_judges_a_granular_app_by_what_its_scopes_grant(tmp_path: Path) -> None:
-    from mocks.scopes import granular_provisioning_scopes
+    from mocks.state.scopes import granular_provisioning_scopes
 
     with ServedEmulator() as served:
         granular = served.emulator.ready_account(domain="granular.example", scope_family="granular")

@@ -161,7 +161,7 @@ def test_serve_tls_answers_as_zoom_names_and_prints_how_to_trust_it(tmp_path: Pa
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(10)
-    from mocks.tls import ensure_certificates
+    from mocks.serving.tls import ensure_certificates
 
     first_certificate = (tls_dir / "zoom-emulator.pem").read_bytes()
     ensure_certificates(tls_dir)  # a second serve: the CA a PingFederate already trusts is kept

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mocks.server import ServedEmulator
+from mocks.serving.server import ServedEmulator
 
 CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 

@@ -13,8 +13,8 @@ import pytest
 
 from harness.directory.ldap import CycleRead, LdapAddress, LdapPeople, LdapSource, SourceSettings
 from harness.directory.slapd import DirectoryServer
+from harness.directory.source import AccountStatus, SourceLocation
 from harness.errors import HarnessError
-from harness.source import AccountStatus, SourceLocation
 
 _ROOTS = itertools.count()
 
@@ -187,9 +187,10 @@ def test_a_clock_skew_between_provisioner_and_directory_loses_no_change(
     monkeypatch.setattr(time, "time", lambda: wall() + skew)
     monkeypatch.setattr("harness.directory.ldap.datetime", Skewed)
 
-    from harness.provisioner.engine import Channel, Provisioner
-    from harness.target import Target
+    from harness.provisioner.channel import Channel
+    from harness.provisioner.engine import Provisioner
     from harness.zoom.client import ZoomClient
+    from harness.zoom.target import Target
 
     zoom = ZoomEmulator()
     credentials = zoom.ready_account()

@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from mocks import Credentials, ZoomEmulator
-from mocks.proxy import ZoomProxy
-from mocks.server import ServedEmulator
+from mocks.proxy.zoom_proxy import ZoomProxy
+from mocks.serving.server import ServedEmulator
 
 CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from mocks import ZoomEmulator
-from mocks.routing import Route
+from mocks.api.routing import Route
 from tests.emulator.conftest import Zoom
 
 API_ROUTES = [r for r in ZoomEmulator()._api_router.routes if r.family in ("scim", "rest")]

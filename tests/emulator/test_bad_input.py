@@ -101,7 +101,8 @@ def test_duplicated_authorization_headers_are_refused(zoom: Zoom) -> None:
 def test_a_handler_bug_answers_a_zoom_shaped_500_without_a_traceback() -> None:
     import httpx
 
-    from mocks import ZoomEmulator, scim
+    from mocks import ZoomEmulator
+    from mocks.api import scim
 
     zoom = ZoomEmulator()
     credentials = zoom.ready_account()

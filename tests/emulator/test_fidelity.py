@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from mocks.models import Invalid
-from mocks.scim import ENTERPRISE_USER, ZOOM_LOGIN
+from mocks.api.scim import ENTERPRISE_USER, ZOOM_LOGIN
+from mocks.state.models import Invalid
 from tests.emulator.conftest import CORE_USER, Zoom
 
 CORE_GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from mocks import ZoomEmulator
-from mocks.server import ServedEmulator
+from mocks.serving.server import ServedEmulator
 
 
 @pytest.fixture(scope="module")

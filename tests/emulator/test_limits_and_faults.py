@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from mocks.clock import iso
-from mocks.errors import ZoomAPIError
-from mocks.ratelimit import DAILY_MESSAGE, PER_SECOND_MESSAGE, RateLimiter
+from mocks.core.clock import iso
+from mocks.core.errors import ZoomAPIError
+from mocks.state.ratelimit import DAILY_MESSAGE, PER_SECOND_MESSAGE, RateLimiter
 from tests.emulator.conftest import Zoom
 
 

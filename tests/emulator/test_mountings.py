@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from mocks import ZoomEmulator
-from mocks.server import ServedEmulator
+from mocks.serving.server import ServedEmulator
 from tests.emulator.conftest import CORE_USER, Zoom
 
 

@@ -8,9 +8,9 @@ import httpx
 import pytest
 
 from mocks import ZoomEmulator
-from mocks.pacing import MAX_HOLD, Pacer, retry_after
-from mocks.proxy import ZoomProxy
-from mocks.wire import Answer
+from mocks.core.wire import Answer
+from mocks.proxy.pacing import MAX_HOLD, Pacer, retry_after
+from mocks.proxy.zoom_proxy import ZoomProxy
 
 
 class FakeTime:

@@ -19,9 +19,9 @@ import httpx
 import pytest
 
 from mocks import ZoomEmulator
-from mocks.proxy import ZoomProxy
-from mocks.server import ServedEmulator
-from mocks.tls import ensure_certificates
+from mocks.proxy.zoom_proxy import ZoomProxy
+from mocks.serving.server import ServedEmulator
+from mocks.serving.tls import ensure_certificates
 
 CORE = "urn:ietf:params:scim:schemas:core:2.0:User"
 #: Headers that differ on every call, with or without a proxy.

@@ -7,8 +7,8 @@ from __future__ import annotations
 import itertools
 import re
 
-from mocks import control, oauth, rest, scim
-from mocks.routing import Route, Router, Routes
+from mocks.api import control, oauth, rest, scim
+from mocks.api.routing import Route, Router, Routes
 
 TABLES = (scim.routes, rest.routes, oauth.routes, control.routes)
 #: Segments of the route templates, an id, an empty one and one a pattern's ``$`` lets through.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mocks.scim import CORE_GROUP, ZOOM_GROUP, iso
+from mocks.api.scim import CORE_GROUP, ZOOM_GROUP, iso
 from tests.emulator.conftest import Zoom
 
 

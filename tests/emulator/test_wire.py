@@ -17,10 +17,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mocks.errors import ScimError
-from mocks.routing import decode_json
-from mocks.scim import _USER_FILTERS, _parse_filter
-from mocks.wire import Answer, Headers, QueryParams, to_httpx
+from mocks.api.routing import decode_json
+from mocks.api.scim import _USER_FILTERS, _parse_filter
+from mocks.core.errors import ScimError
+from mocks.core.wire import Answer, Headers, QueryParams, to_httpx
 
 #: Pieces a query is made of, encoded or not, valid or not (a stray ``%``, an escape of a UTF-8
 #: sequence cut in two, a raw byte past ASCII).

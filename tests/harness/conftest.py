@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 
-from harness.people import PeopleDirectory
-from harness.provisioner.engine import Channel, Provisioner, ProvisioningOptions
+from harness.directory.people import PeopleDirectory
+from harness.provisioner.channel import Channel, ProvisioningOptions
+from harness.provisioner.engine import Provisioner
 from harness.provisioner.store import SyncStore
-from harness.targets import in_process_client
+from harness.targets.in_process import in_process_client
 from harness.zoom.client import ZoomClient
 from mocks import Credentials, ZoomEmulator
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from harness.channel_file import ChannelFile, channel_document
 from harness.errors import HarnessError
-from harness.mapping import FieldMapping, Mapping
+from harness.provisioner.channel_file import ChannelFile, channel_document
+from harness.provisioner.mapping import FieldMapping, Mapping
 
 FILE: dict[str, Any] = {
     "dataStore": {"type": "LDAP", "ldapType": "GENERIC", "hostnames": ["127.0.0.1:3389"],

@@ -8,11 +8,11 @@ import threading
 import httpx
 import pytest
 
-from harness.target import Target
-from harness.targets import target_of
+from harness.targets.in_process import target_of
 from harness.zoom.client import ZoomClient
 from harness.zoom.errors import RetriesExhausted, TokenError, ZoomRequestError
 from harness.zoom.retry import RetryPolicy, retry_after
+from harness.zoom.target import Target
 from tests.harness.conftest import World
 
 CORE = "urn:ietf:params:scim:schemas:core:2.0:User"

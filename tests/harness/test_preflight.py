@@ -10,9 +10,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from harness.preflight import Check, check_target, probe_user
-from harness.targets import in_process_client
+from harness.targets.in_process import in_process_client
 from harness.zoom.client import ZoomClient
+from harness.zoom.preflight import Check, check_target, probe_user
 from mocks import Credentials, ZoomEmulator
 
 #: The seven scopes of the Ping page (requirements APP-07 to APP-13), in its order.

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.mapping import FieldMapping, Mapping
-from harness.provisioner.engine import ActivationRefused, ProvisioningOptions
+from harness.directory.source import SourceLocation
+from harness.provisioner.channel import ActivationRefused, ProvisioningOptions
+from harness.provisioner.mapping import FieldMapping, Mapping
 from harness.provisioner.store import SyncStore
-from harness.source import SourceLocation
 from tests.harness.conftest import World
 
 
@@ -267,7 +267,7 @@ def test_an_inactive_channel_provisions_nothing_until_activated(world: World) ->
 
 def test_activation_names_every_missing_scope(world: World) -> None:
     creds = world.zoom.ready_account(domain="few.example", scopes=["scim2", "user:read:admin"])
-    from harness.targets import in_process_client
+    from harness.targets.in_process import in_process_client
 
     provisioner = world.provisioner(client=in_process_client(world.zoom, creds))
     with pytest.raises(ActivationRefused) as caught:
@@ -281,7 +281,7 @@ def test_activation_names_every_missing_scope(world: World) -> None:
 
 def test_activation_names_a_missing_sso(world: World) -> None:
     creds = world.zoom.ready_account(domain="nosso.example", sso_enabled=False)
-    from harness.targets import in_process_client
+    from harness.targets.in_process import in_process_client
 
     with pytest.raises(ActivationRefused, match="SSO is not enabled"):
         world.provisioner(client=in_process_client(world.zoom, creds)).activate()

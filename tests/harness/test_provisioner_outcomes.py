@@ -12,12 +12,13 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from harness.mapping import FieldMapping, Mapping
-from harness.people import Person
-from harness.provisioner.engine import ActivationRefused, Provisioner, ProvisioningOptions
+from harness.directory.people import Person
+from harness.directory.source import SourceLocation
+from harness.provisioner.channel import ActivationRefused, ProvisioningOptions
+from harness.provisioner.engine import Provisioner
+from harness.provisioner.mapping import FieldMapping, Mapping
 from harness.provisioner.store import SyncStore
-from harness.source import SourceLocation
-from harness.targets import in_process_client, target_of
+from harness.targets.in_process import in_process_client, target_of
 from harness.zoom.client import ZoomClient
 from tests.harness.conftest import World
 

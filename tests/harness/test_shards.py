@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
-from harness.cucumber import cucumber_features, merge_cucumber
+from harness.certify.cucumber import cucumber_features, merge_cucumber
+from harness.certify.evidence import Exchange
+from harness.certify.merge import merge_reports, scenario_results
+from harness.certify.report import ScenarioResult, build_report
+from harness.certify.shard import Shard
 from harness.errors import HarnessError
-from harness.evidence import Exchange
-from harness.report import ScenarioResult, build_report
-from harness.shards import Shard, merge_reports, scenario_results
 
 
 @pytest.mark.parametrize("text", ["0/3", "4/3", "3", "a/b", "1/0", "-1/2", ""])

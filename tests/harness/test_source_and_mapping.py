@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from harness.directory.people import PeopleDirectory
+from harness.directory.source import AccountStatus, Directory, SourceLocation
 from harness.errors import HarnessError
-from harness.mapping import FIELDS, FieldMapping, Mapping, is_email, scim_body
-from harness.people import PeopleDirectory
-from harness.source import AccountStatus, Directory, SourceLocation
+from harness.provisioner.mapping import FIELDS, FieldMapping, Mapping, is_email, scim_body
 
 
 def test_ldif_round_trip_with_guid_and_base64_values(tmp_path: Path) -> None:

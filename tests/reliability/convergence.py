@@ -19,10 +19,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harness.people import PeopleDirectory
-from harness.provisioner.engine import Channel, Provisioner, ProvisioningOptions
-from harness.source import SourceLocation
-from harness.targets import in_process_client
+from harness.directory.people import PeopleDirectory
+from harness.directory.source import SourceLocation
+from harness.provisioner.channel import Channel, ProvisioningOptions
+from harness.provisioner.engine import Provisioner
+from harness.targets.in_process import in_process_client
 from mocks import ZoomEmulator
 
 #: Cycles after the last fault within which the state must be right (pending work retries next cycle).

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mocks import ZoomEmulator
-from mocks.server import ServedEmulator
+from mocks.serving.server import ServedEmulator
 
 ROUTES = [r for r in ZoomEmulator()._api_router.routes if r.family in ("scim", "rest")] + [
     r for r in ZoomEmulator()._token_router.routes if r.family == "oauth"

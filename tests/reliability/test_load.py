@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from mocks.server import ServedEmulator
+from mocks.serving.server import ServedEmulator
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CORE = "urn:ietf:params:scim:schemas:core:2.0:User"

@@ -13,9 +13,9 @@ import pytest
 import respx
 
 from harness.directory.slapd import DirectoryServer
-from harness.mapping import FieldMapping, Mapping
-from harness.provisioner.engine import ActivationRefused, Channel, ProvisioningOptions
-from harness.source import DEFAULT_FILTER, Directory, SourceLocation
+from harness.directory.source import DEFAULT_FILTER, Directory, SourceLocation
+from harness.provisioner.channel import ActivationRefused, Channel, ProvisioningOptions
+from harness.provisioner.mapping import FieldMapping, Mapping
 from harness.sut import ChannelSetup
 from harness.sut.pingfederate import (
     AdminAddress,
@@ -24,7 +24,7 @@ from harness.sut.pingfederate import (
     journal_summary,
     parse_audit,
 )
-from harness.target import Target
+from harness.zoom.target import Target
 
 ADMIN = "https://pf.test:9999"
 API = f"{ADMIN}/pf-admin-api/v1"
@@ -279,10 +279,10 @@ def test_a_cycle_through_the_served_proxy_is_counted_from_its_journal() -> None:
     the cycle's evidence. A client stands in for PingFederate; the served emulator for Zoom."""
     import httpx
 
-    from harness.control import EmulatorControl
+    from harness.targets.emulator_control import EmulatorControl
     from harness.zoom.client import ZoomClient
-    from mocks.proxy import ZoomProxy
-    from mocks.server import ServedEmulator
+    from mocks.proxy.zoom_proxy import ZoomProxy
+    from mocks.serving.server import ServedEmulator
 
     core = "urn:ietf:params:scim:schemas:core:2.0:User"
     with ServedEmulator() as zoom:
@@ -323,7 +323,7 @@ def test_run_against_an_unreachable_pingfederate_is_one_line(tmp_path: Path) -> 
 
 
 def test_the_report_names_pingfederates_version_and_connector(pf: Any) -> None:
-    from harness.pytest_plugin import describe_pingfederate
+    from harness.bdd.plugin import describe_pingfederate
 
     described = describe_pingfederate(AdminAddress(ADMIN, "Administrator", "2FederateM0re"))
     assert described == "PingFederate 12.1.0.4 (connector com.pingidentity.zoom.ZoomConnector)"

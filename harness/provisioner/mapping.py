@@ -1,0 +1,249 @@
+"""Attribute mapping: the eleven Zoom fields, fed from source attributes with PingFederate's
+processing options, and turned into a SCIM2 user body."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from harness.directory.source import Entry
+from harness.errors import HarnessError
+
+ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+SCIM_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+
+#: The supported attributes, in the order of the PingFederate reference page.
+FIELDS = (
+    "Username",
+    "Email",
+    "Department",
+    "Family Name",
+    "Given Name",
+    "Locale",
+    "Organization",
+    "Phone",
+    "Roles",
+    "Title",
+    "User Type",
+)
+USER_TYPES = ("Basic", "Licensed", "On-Prem")
+_ENTERPRISE_FIELDS = (("Department", "department"), ("Organization", "organization"))
+Case = Literal["none", "upper", "lower"]
+Parser = Literal["none", "cn_from_dn", "username_from_email"]
+PARSERS = ("cn_from_dn", "username_from_email")
+
+
+@dataclass(frozen=True)
+class FieldMapping:
+    """One target field: its source attributes and processing options (PF's SaasFieldInfo)."""
+
+    attributes: tuple[str, ...] = ()
+    default: str | None = None
+    create_only: bool = False
+    trim: bool = False
+    case: Case = "none"
+    parser: Parser = "none"
+    masked: bool = False
+
+    def value(self, entry: Entry) -> str | list[str] | None:
+        """The processed value; Roles keeps every value so that the limitation can be seen."""
+        raw: list[str] = []
+        for attribute in self.attributes:
+            raw = entry.attributes.get(attribute) or []
+            if raw:
+                break
+        plain = self.parser == "none" and not self.trim and self.case == "none"
+        processed = [v for v in raw if v] if plain else [v for v in map(self._process, raw) if v]
+        if not processed:
+            return self.default
+        return processed if len(processed) > 1 else processed[0]
+
+    def _process(self, value: str) -> str:
+        if self.parser == "cn_from_dn":
+            first = value.split(",", 1)[0]
+            value = first.split("=", 1)[1] if "=" in first else first
+        elif self.parser == "username_from_email":
+            value = value.split("@", 1)[0]
+        if self.trim:
+            value = value.strip()
+        if self.case == "upper":
+            value = value.upper()
+        elif self.case == "lower":
+            value = value.lower()
+        return value
+
+
+@dataclass(frozen=True)
+class Mapping:
+    fields: dict[str, FieldMapping] = field(default_factory=dict)
+
+    @classmethod
+    def default(cls) -> Mapping:
+        """Username and Email from ``mail``, the usual inetOrgPerson attributes for the rest;
+        Roles and User Type left unmapped."""
+        sources = {
+            "Username": "mail",
+            "Email": "mail",
+            "Given Name": "givenName",
+            "Family Name": "sn",
+            "Title": "title",
+            "Department": "departmentNumber",
+            "Organization": "o",
+            "Phone": "telephoneNumber",
+            "Locale": "preferredLanguage",
+        }
+        return cls({name: FieldMapping((attribute,)) for name, attribute in sources.items()})
+
+    @classmethod
+    def load(cls, path: str | Path) -> Mapping:
+        return cls.from_document(read_document(path, "mapping file"), str(path))
+
+    @classmethod
+    def from_document(cls, document: Any, where: str = "mapping") -> Mapping:
+        if not isinstance(document, dict):
+            raise HarnessError(f"{where}: expected a mapping of Zoom field names to settings")
+        fields: dict[str, FieldMapping] = {}
+        for name, spec in document.items():
+            if name not in FIELDS:
+                raise HarnessError(f"{where}: unknown Zoom field {name!r}; supported: {', '.join(FIELDS)}")
+            fields[name] = _field(spec, f"{where}: {name}")
+        if "Username" not in fields:
+            raise HarnessError(f"{where}: Username must be mapped (it is the only required field)")
+        return cls(fields)
+
+    def with_field(self, name: str, mapping: FieldMapping | None) -> Mapping:
+        fields = dict(self.fields)
+        if mapping is None:
+            fields.pop(name, None)
+        else:
+            fields[name] = mapping
+        return Mapping(fields)
+
+    def values(self, entry: Entry) -> dict[str, str | list[str]]:
+        values = {}
+        for name, mapping in self.fields.items():
+            value = mapping.value(entry)
+            if value is not None:
+                values[name] = value
+        return values
+
+    def masked(self, name: str) -> bool:
+        mapping = self.fields.get(name)
+        return bool(mapping and mapping.masked)
+
+    def create_only(self, name: str) -> bool:
+        mapping = self.fields.get(name)
+        return bool(mapping and mapping.create_only)
+
+
+_FIELD_KEYS = {"attribute", "attributes", "default", "create_only", "trim", "case", "parser", "masked"}
+
+
+def _field(spec: Any, where: str) -> FieldMapping:
+    if isinstance(spec, str):
+        return FieldMapping((spec,))
+    if not isinstance(spec, dict):
+        raise HarnessError(f"{where}: expected an attribute name or a mapping of options")
+    unknown = set(spec) - _FIELD_KEYS
+    if unknown:
+        raise HarnessError(f"{where}: unknown options {sorted(unknown)}; allowed: {sorted(_FIELD_KEYS)}")
+    attributes = spec.get("attributes", [spec["attribute"]] if "attribute" in spec else [])
+    if not isinstance(attributes, list) or not all(isinstance(a, str) for a in attributes):
+        raise HarnessError(f"{where}: attributes must be a list of attribute names")
+    if not attributes and spec.get("default") is None:
+        raise HarnessError(f"{where}: give a source attribute or a default value")
+    for key, allowed in (
+        ("case", ("none", "upper", "lower")),
+        ("parser", ("none", "cn_from_dn", "username_from_email")),
+    ):
+        if spec.get(key, "none") not in allowed:
+            raise HarnessError(f"{where}: {key} must be one of {', '.join(allowed)}")
+    for key in ("create_only", "trim", "masked"):
+        if not isinstance(spec.get(key, False), bool):
+            raise HarnessError(f"{where}: {key} must be true or false")
+    default = spec.get("default")
+    return FieldMapping(
+        attributes=tuple(attributes),
+        default=None if default is None else str(default),
+        create_only=spec.get("create_only", False),
+        trim=spec.get("trim", False),
+        case=spec.get("case", "none"),
+        parser=spec.get("parser", "none"),
+        masked=spec.get("masked", False),
+    )
+
+
+def read_document(path: str | Path, what: str) -> Any:
+    """A YAML or JSON file (YAML is a superset of JSON), or one line saying why it cannot be read."""
+    try:
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise HarnessError(f"cannot read {what} {path}: {error.strerror}") from None
+    except yaml.YAMLError:
+        raise HarnessError(f"{what} {path} is not valid YAML or JSON") from None
+
+
+def is_email(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    local, _, domain = value.partition("@")
+    return (
+        bool(local)
+        and "@" not in domain
+        and "." in domain
+        and " " not in value
+        and not domain.startswith(".")
+        and not domain.endswith(".")
+    )
+
+
+def scim_body(values: dict[str, str | list[str]], *, user_name: str | None = None) -> dict[str, Any]:
+    """The SCIM2 body carrying ``values`` (field name -> value), as Zoom's SCIM API takes them."""
+    body: dict[str, Any] = {"schemas": [SCIM_USER]}
+    if user_name is not None:
+        body["userName"] = user_name
+    single = {k: (v[0] if isinstance(v, list) else v) for k, v in values.items()}
+    if "Email" in single:
+        body["emails"] = [{"type": "work", "value": single["Email"], "primary": True}]
+    name = {wire: single[f] for f, wire in (("Given Name", "givenName"), ("Family Name", "familyName")) if f in single}
+    if name:
+        body["name"] = name
+    for f, wire in (("Title", "title"), ("Locale", "locale"), ("User Type", "userType")):
+        if f in single:
+            body[wire] = single[f]
+    if "Phone" in single:
+        body["phoneNumbers"] = [{"type": "work", "value": single["Phone"]}]
+    if "Roles" in single:
+        # Zoom holds one Roles value: only the first is ever sent (known limitation 4).
+        body["roles"] = [{"value": single["Roles"], "primary": True}]
+    enterprise = {
+        wire: single[f] for f, wire in (("Department", "department"), ("Organization", "organization")) if f in single
+    }
+    if enterprise:
+        body["schemas"].append(ENTERPRISE)
+        body[ENTERPRISE] = enterprise
+    return body
+
+
+_ZOOM_PATHS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "Username": lambda u: u.get("userName"),
+    "Email": lambda u: next((e.get("value") for e in u.get("emails", []) if e.get("primary")), None),
+    "Given Name": lambda u: (u.get("name") or {}).get("givenName"),
+    "Family Name": lambda u: (u.get("name") or {}).get("familyName"),
+    "Title": lambda u: u.get("title"),
+    "Locale": lambda u: u.get("locale"),
+    "User Type": lambda u: u.get("userType"),
+    "Phone": lambda u: next((p.get("value") for p in u.get("phoneNumbers", [])), None),
+    "Roles": lambda u: next((r.get("display") or r.get("value") for r in u.get("roles", [])), None),
+    "Department": lambda u: (u.get(ENTERPRISE) or {}).get("department"),
+    "Organization": lambda u: (u.get(ENTERPRISE) or {}).get("organization"),
+}
+
+
+def zoom_value(user: dict[str, Any], field_name: str) -> Any:
+    """The value a SCIM user holds for one of the supported fields (the inverse of scim_body)."""
+    return _ZOOM_PATHS[field_name](user)

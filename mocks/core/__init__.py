@@ -1,0 +1,1 @@
+"""The emulator's foundations: wire types, errors, the clock, the journal, mountings and Zoom's URLs."""

@@ -1,0 +1,158 @@
+"""Serving the emulator (or the proxy) on a real socket, with :mod:`mocks.serving.http11`: in the foreground
+(``zoom-harness serve``) or on a background thread for a test session (:class:`ServedEmulator`)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import signal
+import socket
+import ssl
+import threading
+from types import TracebackType
+
+from mocks.api.emulator import ZoomEmulator
+from mocks.core.mounting import Mounted
+from mocks.serving.http11 import HttpServer, new_loop
+from mocks.serving.tls import TlsFiles
+
+LOOPBACK_HOSTS = frozenset({"localhost"})
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket; port 0 picks a free one."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted connections inherit it: without it, the body written after the headers waits
+    # for the client's delayed ACK (~40 ms a response on a keep-alive connection).
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.listen(2048)
+    return sock
+
+
+def base_url(sock: socket.socket, scheme: str = "http") -> str:
+    host, port = sock.getsockname()[:2]
+    return f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
+
+
+def zoom_urls(sock: socket.socket) -> tuple[str, str]:
+    """The token and API base URLs under Zoom's own names, on the socket's port."""
+    port = sock.getsockname()[1]
+    suffix = "" if port == 443 else f":{port}"
+    return f"https://zoom.us{suffix}", f"https://api.zoom.us{suffix}"
+
+
+def tls_context(tls: TlsFiles) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(tls.certificate, tls.key)
+    return context
+
+
+def point_at(emulator: Mounted, sock: socket.socket, tls: TlsFiles | None) -> str:
+    """Where the emulator answers: the socket's address, or over TLS Zoom's own two names (the
+    token host and the API host, told apart by the Host header). Returns the API base URL."""
+    if tls is None:
+        url = base_url(sock)
+        emulator.set_base_urls(url, url)
+        return url
+    token_base, api_base = zoom_urls(sock)
+    emulator.set_base_urls(token_base, api_base)
+    return api_base
+
+
+def serve_forever(emulator: Mounted, sock: socket.socket, *, tls: TlsFiles | None = None) -> None:
+    """Serve until SIGINT or SIGTERM; the emulator answers on the socket's address (or Zoom's
+    names). Answers under way finish first."""
+    point_at(emulator, sock, tls)
+    server = HttpServer(emulator, sock, tls_context(tls) if tls else None)
+    loop = new_loop()
+
+    async def main() -> None:
+        await server.start()
+        stopping = asyncio.Event()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signal_number, stopping.set)
+        await stopping.wait()
+        await server.stop()
+
+    try:
+        loop.run_until_complete(main())
+    finally:
+        loop.close()
+
+
+class ServedEmulator:
+    """The emulator on a free loopback port, on a background thread, for as long as the block.
+
+    ``with ServedEmulator() as served: served.url``
+    """
+
+    def __init__(
+        self,
+        emulator: Mounted | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        tls: TlsFiles | None = None,
+    ) -> None:
+        if not is_loopback(host):
+            raise ValueError(f"ServedEmulator binds to loopback only, not {host}")
+        self.emulator = emulator or ZoomEmulator()
+        self._sock = bind(host, port)
+        self.url = point_at(self.emulator, self._sock, tls)
+        self._server = HttpServer(self.emulator, self._sock, tls_context(tls) if tls else None)
+        self._loop = new_loop()
+        self._started = threading.Event()
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True, name="served-emulator")
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        try:
+            self._loop.run_until_complete(self._server.start())
+        except BaseException as error:
+            self._failure = error
+            self._started.set()
+            return
+        self._started.set()
+        self._loop.run_forever()
+
+    def start(self) -> ServedEmulator:
+        self._thread.start()
+        if not self._started.wait(10) or self._failure is not None:
+            raise RuntimeError(f"the emulator server did not start: {self._failure}")
+        return self
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            stopped = asyncio.run_coroutine_threadsafe(self._server.stop(grace=1.0), self._loop)
+            with contextlib.suppress(Exception):
+                stopped.result(10)
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
+        if not self._loop.is_running():
+            self._loop.close()
+        with contextlib.suppress(OSError):
+            self._sock.close()
+
+    def __enter__(self) -> ServedEmulator:
+        return self.start()
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()

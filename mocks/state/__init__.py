@@ -1,0 +1,3 @@
+"""Zoom's state with no HTTP in it: accounts, apps, tokens, users and groups, seeds, settings, scopes
+and rate limits.
+"""
