@@ -28,10 +28,10 @@ from harness.provisioner.engine import Provisioner
 from harness.provisioner.mapping import Mapping, scim_body
 from harness.provisioner.store import SyncStore
 from harness.targets.in_process import in_process_client
+from harness.zoom.scim_names import CORE_USER as CORE
 from mocks import ZoomEmulator
 
 ROOT = Path(__file__).resolve().parent.parent
-CORE = "urn:ietf:params:scim:schemas:core:2.0:User"
 
 
 def _ready(rate_limits: bool = False) -> tuple[ZoomEmulator, httpx.Client, dict[str, str], str]:
@@ -64,8 +64,8 @@ def in_process_overhead(rounds: int, batch: int) -> list[Figure]:
     """Figure 1: the emulator through its transport and through respx, against fixed answers."""
     figures = []
     zoom, client, headers, _ = _ready()
-    user = client.post("https://api.zoom.us/scim2/Users", json={"schemas": [CORE], "userName": "fixed@example.com"},
-                       headers=headers).json()  # fmt: skip
+    fixed = {"schemas": [CORE], "userName": "fixed@example.com"}
+    user = client.post("https://api.zoom.us/scim2/Users", json=fixed, headers=headers).json()
     body = json.dumps(user).encode()
 
     def fixed(request: httpx.Request) -> httpx.Response:
@@ -161,8 +161,7 @@ def _free_port() -> int:
 
 
 def _pinned(core: int) -> list[str]:
-    """Pin a process to one core (taskset, where there are two), so that the server and the load
-    generator do not share one: the server's rate is then its own CPU cost."""
+    """Pin a process to one core (taskset, with two), so the server's rate is its own CPU cost."""
     return ["taskset", "-c", str(core)] if shutil.which("taskset") and (os.cpu_count() or 1) >= 2 else []
 
 
@@ -298,8 +297,6 @@ WIREMOCK_HOME = Path.home() / ".cache" / "zoom-harness" / "wiremock"
 
 def _wiremock_jar() -> Path | None:
     """WireMock's standalone jar from the npm package ``wiremock``, installed once into a cache."""
-    import shutil
-
     if not (shutil.which("java") and shutil.which("npm")):
         return None
     jars = sorted(WIREMOCK_HOME.glob("node_modules/wiremock/build/wiremock-standalone-*.jar"))

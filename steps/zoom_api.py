@@ -6,7 +6,7 @@ from pytest_bdd import given, parsers, then, when
 
 from harness.bdd.world import World
 from steps.app_setup import q
-from steps.wire import WIRE, on_wire
+from steps.wire import CORE, WIRE, on_wire
 
 FAULTS = {
     "answers 503": {"status": 503},
@@ -139,9 +139,6 @@ def create_again(world: World, name: str) -> None:
     world.api.scim(
         "POST", "/scim2/Users", json={"schemas": [CORE], "userName": world.names.email(name)}, idempotent=False
     )
-
-
-CORE = "urn:ietf:params:scim:schemas:core:2.0:User"
 
 
 @when(parsers.re(rf"the SCIM user {q('name')} is patched to active {q('active')}"))

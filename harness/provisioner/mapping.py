@@ -12,9 +12,7 @@ import yaml
 
 from harness.directory.source import Entry
 from harness.errors import HarnessError
-
-ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
-SCIM_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+from harness.zoom.scim_names import CORE_USER, ENTERPRISE_USER
 
 #: The supported attributes, in the order of the PingFederate reference page.
 FIELDS = (
@@ -203,7 +201,7 @@ def is_email(value: object) -> bool:
 
 def scim_body(values: dict[str, str | list[str]], *, user_name: str | None = None) -> dict[str, Any]:
     """The SCIM2 body carrying ``values`` (field name -> value), as Zoom's SCIM API takes them."""
-    body: dict[str, Any] = {"schemas": [SCIM_USER]}
+    body: dict[str, Any] = {"schemas": [CORE_USER]}
     if user_name is not None:
         body["userName"] = user_name
     single = {k: (v[0] if isinstance(v, list) else v) for k, v in values.items()}
@@ -224,8 +222,8 @@ def scim_body(values: dict[str, str | list[str]], *, user_name: str | None = Non
         wire: single[f] for f, wire in (("Department", "department"), ("Organization", "organization")) if f in single
     }
     if enterprise:
-        body["schemas"].append(ENTERPRISE)
-        body[ENTERPRISE] = enterprise
+        body["schemas"].append(ENTERPRISE_USER)
+        body[ENTERPRISE_USER] = enterprise
     return body
 
 
@@ -239,8 +237,8 @@ _ZOOM_PATHS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "User Type": lambda u: u.get("userType"),
     "Phone": lambda u: next((p.get("value") for p in u.get("phoneNumbers", [])), None),
     "Roles": lambda u: next((r.get("display") or r.get("value") for r in u.get("roles", [])), None),
-    "Department": lambda u: (u.get(ENTERPRISE) or {}).get("department"),
-    "Organization": lambda u: (u.get(ENTERPRISE) or {}).get("organization"),
+    "Department": lambda u: (u.get(ENTERPRISE_USER) or {}).get("department"),
+    "Organization": lambda u: (u.get(ENTERPRISE_USER) or {}).get("organization"),
 }
 
 

@@ -19,10 +19,9 @@ import httpx
 from harness.zoom.auth import Clock, ZoomS2SAuth
 from harness.zoom.errors import RetriesExhausted, ZoomRequestError
 from harness.zoom.retry import RetryPolicy
+from harness.zoom.scim_names import PATCH_OP, USERS_PATH
 from harness.zoom.target import Target
 
-SCIM_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
-PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 SCIM_PAGE = 100
 ExchangeHook = Callable[[httpx.Response], None]
 
@@ -157,7 +156,7 @@ class ZoomClient:
 
     def find_user(self, user_name: str, *, deadline: float | None = None) -> dict[str, Any] | None:
         escaped = user_name.replace("\\", "\\\\").replace('"', '\\"')
-        page = self.send_json("GET", "/scim2/Users", params={"filter": f'userName eq "{escaped}"'}, deadline=deadline)
+        page = self.send_json("GET", USERS_PATH, params={"filter": f'userName eq "{escaped}"'}, deadline=deadline)
         resources = page.get("Resources") or []
         return resources[0] if resources else None
 
@@ -173,7 +172,7 @@ class ZoomClient:
         """Every SCIM user of the account, page by page (1-based ``startIndex``)."""
         start = 1
         while True:
-            page = self.send_json("GET", "/scim2/Users", params={"startIndex": start, "count": page_size})
+            page = self.send_json("GET", USERS_PATH, params={"startIndex": start, "count": page_size})
             resources = page.get("Resources") or []
             yield from resources
             start += len(resources)
@@ -189,7 +188,7 @@ class ZoomClient:
         last = ""
         for attempt in range(1, self.retry.attempts + 1):
             try:
-                response = self.send("POST", "/scim2/Users", json=body, idempotent=False, deadline=deadline)
+                response = self.send("POST", USERS_PATH, json=body, idempotent=False, deadline=deadline)
             except AmbiguousFailure as failure:
                 last = failure.last
                 existing = self.find_user(body["userName"], deadline=deadline)

@@ -15,6 +15,7 @@ import httpx
 
 from harness.zoom.client import ZoomClient
 from harness.zoom.errors import RetriesExhausted, TokenError, ZoomError
+from harness.zoom.scim_names import CORE_USER
 from mocks.state.scopes import GRANULAR_EQUIVALENTS, PROVISIONING_SCOPES
 
 #: The scopes the PingFederate setup page asks for, in its order (one list for emulator and harness).
@@ -135,7 +136,7 @@ def probe_user(client: ZoomClient, domain: str) -> list[Check]:
     import secrets
 
     user_name = f"zoom-harness-probe-{secrets.token_hex(4)}@{domain}"
-    body = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": user_name,
+    body = {"schemas": [CORE_USER], "userName": user_name,
             "name": {"givenName": "Zoom Harness", "familyName": "Probe"}}  # fmt: skip
     checks: list[Check] = []
     try:

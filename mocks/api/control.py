@@ -28,7 +28,7 @@ from typing import Any
 
 from mocks.api.faults import Fault
 from mocks.api.routing import Call, Reply, Routes
-from mocks.api.scim import user_resource
+from mocks.api.scim_render import user_resource
 from mocks.core.clock import iso
 from mocks.core.errors import ZoomAPIError
 from mocks.state.models import PLANS, ROLES, USER_STATUSES, USER_TYPES, ActivationRefused

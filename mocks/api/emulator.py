@@ -20,19 +20,11 @@ from mocks.core.journal import Journal
 from mocks.core.mounting import Mounted, Outcome
 from mocks.core.urls import TOKEN_PATH, ZOOM_API_BASE, ZOOM_TOKEN_BASE
 from mocks.core.wire import Answer, WireRequest
-from mocks.state.models import (
-    AlreadyExists,
-    App,
-    Invalid,
-    NotFound,
-    ProtectedRole,
-    StateError,
-    Token,
-    ZoomState,
-)
+from mocks.state.models import AlreadyExists, App, Invalid, NotFound, ProtectedRole, StateError, Token
 from mocks.state.ratelimit import RateLimiter
 from mocks.state.scopes import PROVISIONING_SCOPES, ScopeFamily, granular_provisioning_scopes
 from mocks.state.settings import EmulatorSettings
+from mocks.state.zoom_state import ZoomState
 
 _TRACKING = b"v=2.0;clid=us02;rid=WEB_"
 

@@ -17,8 +17,9 @@ import orjson
 
 from mocks.core.errors import EmulatorError, ScimError, ZoomAPIError
 from mocks.core.wire import Answer, QueryParams, WireRequest
-from mocks.state.models import Account, Token, ZoomState
+from mocks.state.models import Account, Token
 from mocks.state.settings import EmulatorSettings
+from mocks.state.zoom_state import ZoomState
 
 Family = Literal["oauth", "scim", "rest", "control"]
 

@@ -12,8 +12,15 @@ from collections.abc import Iterable
 from itertools import islice
 from typing import Any
 
-from mocks.api.routing import Call, Reply, Routes, encode_json
-from mocks.core.clock import iso
+from mocks.api import scim_render as render
+from mocks.api.routing import Call, Reply, Routes
+from mocks.api.scim_render import (
+    ENTERPRISE_FIELDS,
+    ENTERPRISE_USER,
+    ZOOM_GROUP,
+    ZOOM_LOGIN,
+    ZOOM_USER,
+)
 from mocks.core.errors import ScimError
 from mocks.state.models import (
     ROLES,
@@ -26,19 +33,9 @@ from mocks.state.models import (
     ProtectedRole,
     User,
     builtin_role,
-    role_id,
 )
 from mocks.state.ratelimit import LIGHT, MEDIUM
 from mocks.state.settings import EmulatorSettings
-
-CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
-ENTERPRISE_USER = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
-ZOOM_LOGIN = "urn:us:zoom:scim:schemas:extension:1.0:ZoomUser"
-ZOOM_USER = "urn:ietf:params:scim:schemas:extension:zoom:1.0:User"
-CORE_GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
-ZOOM_GROUP = "urn:ietf:params:scim:schemas:extension:zoom:2.0:Group"
-LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
-PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 SCIM_SCOPES = {"classic": ("scim2",), "granular": ("scim2:admin",)}
 routes = Routes("scim")
@@ -54,126 +51,10 @@ _USER_KEYS = frozenset(
         ENTERPRISE_USER, ZOOM_LOGIN, ZOOM_USER,
     }
 )  # fmt: skip
-_ENTERPRISE_FIELDS = {
-    "department": "department",
-    "organization": "organization",
-    "costCenter": "cost_center",
-    "employeeNumber": "employee_number",
-    "manager": "manager",
-}
-#: What a ListUsers result keeps of the enterprise extension (the reference's list sample).
-_LISTED_ENTERPRISE_FIELDS = {"department": "department"}
 
 
 def scim_route(method: str, template: str, name: str, label: str):  # type: ignore[no-untyped-def]
     return routes.route(method, template, name, label=label, **SCIM_SCOPES)
-
-
-# -- rendering ------------------------------------------------------------------------------
-
-
-def user_resource(user: User, api_base: str, *, listed: bool = False) -> dict[str, Any]:
-    """A user's SCIM resource; ``listed`` is the thinner shape of a ListUsers result, which
-    leaves out the enterprise fields other than department (reference, evidence of 2026-11-29)."""
-    resource: dict[str, Any] = {
-        "schemas": [CORE_USER, ENTERPRISE_USER, ZOOM_LOGIN],
-        "id": user.id,
-        "meta": {
-            "resourceType": "User",
-            "location": f"{api_base}/scim2/Users/{user.id}",
-            "version": f'W/"{user.version}"',
-            "created": iso(user.created),
-            "lastModified": iso(user.last_modified),
-        },
-        "userName": user.user_name,
-        "name": {"givenName": user.given_name, "familyName": user.family_name},
-        "displayName": user.display_name,
-        # A Zoom user has one email, its userName.
-        "emails": [{"type": "work", "value": user.user_name, "primary": True}],
-        "active": user.active,
-        "userType": user.user_type,
-        # [I] Zoom's sample shows roles as an object on GET and an array elsewhere; arrays here.
-        "roles": [{"value": role_id(user.role), "display": user.role, "primary": True}],
-    }
-    if user.title:
-        resource["title"] = user.title
-    if user.locale:
-        resource["locale"] = user.locale
-    if user.phone_numbers:
-        resource["phoneNumbers"] = [dict(p) for p in user.phone_numbers]
-    fields = _LISTED_ENTERPRISE_FIELDS if listed else _ENTERPRISE_FIELDS
-    enterprise = {wire: getattr(user, attr) for wire, attr in fields.items() if getattr(user, attr)}
-    if enterprise:
-        resource[ENTERPRISE_USER] = enterprise
-    resource[ZOOM_LOGIN] = {"loginType": {"workEmail": user.login_work_email, "sso": user.login_sso}}
-    return resource
-
-
-#: Encoded SCIM users by (id, revision, API base, listed), and a lookup's page of one user by the
-#: same and (total, start); bounded, the oldest dropped first.
-_RENDERED: dict[tuple[Any, ...], bytes] = {}
-_RENDERED_MAX = 20_000
-
-
-def _kept(key: tuple[Any, ...], rendering: bytes) -> bytes:
-    if len(_RENDERED) >= _RENDERED_MAX:
-        del _RENDERED[next(iter(_RENDERED))]
-    _RENDERED[key] = rendering
-    return rendering
-
-
-def user_json(user: User, api_base: str, *, listed: bool = False) -> bytes:
-    """The user's SCIM resource as JSON bytes, rendered once per revision of the user."""
-    key = (user.id, user.__dict__["revision"], api_base, listed)
-    return _RENDERED.get(key) or _kept(key, encode_json(user_resource(user, api_base, listed=listed)))
-
-
-def group_resource(group: Group, api_base: str) -> dict[str, Any]:
-    resource: dict[str, Any] = {
-        "schemas": [CORE_GROUP, ZOOM_GROUP],
-        "id": group.id,
-        "meta": {
-            "resourceType": "Group",
-            "version": "1.0.0",
-            "location": f"{api_base}/scim2/Groups/{group.id}",
-            "created": iso(group.created),
-            "lastModified": iso(group.last_modified),
-        },
-        "displayName": group.display_name,
-        "members": [{"value": member} for member in group.members],
-    }
-    if group.email_alias:
-        resource[ZOOM_GROUP] = {"emailAlias": group.email_alias}
-    return resource
-
-
-def list_response(resources: list[dict[str, Any]], total: int, start: int) -> dict[str, Any]:
-    return {
-        "schemas": [LIST_RESPONSE],
-        "totalResults": total,
-        "startIndex": start,
-        "itemsPerPage": len(resources),
-        "Resources": resources,
-    }
-
-
-_LIST = b'{"schemas":["%s"],"totalResults":%%d,"startIndex":%%d,"itemsPerPage":%%d,"Resources":[%%s]}' % (
-    LIST_RESPONSE.encode()
-)
-
-
-def users_list_json(users: list[User], total: int, start: int, api_base: str, *, listed: bool = True) -> bytes:
-    """A ListResponse of users (the shape of ``list_response``), from their cached renderings.
-
-    A page of one user (a userName lookup's answer) is kept per revision of the user too: repeated
-    lookups share one rendering instead of each building, and the journal keeping, its own copy.
-    """
-    if len(users) == 1:
-        user = users[0]
-        key = (user.id, user.__dict__["revision"], api_base, listed, total, start)
-        return _RENDERED.get(key) or _kept(key, _LIST % (total, start, 1, user_json(user, api_base, listed=listed)))
-    resources = b",".join([user_json(u, api_base, listed=listed) for u in users])
-    return _LIST % (total, start, len(users), resources)
 
 
 # -- parsing --------------------------------------------------------------------------------
@@ -249,7 +130,7 @@ def user_fields(body: dict[str, Any], settings: EmulatorSettings, user_name: str
     if enterprise is not None:
         if not isinstance(enterprise, dict):
             raise _invalid(f'The attribute "{ENTERPRISE_USER}" must be an object.')
-        for wire, attr in _ENTERPRISE_FIELDS.items():
+        for wire, attr in ENTERPRISE_FIELDS.items():
             if wire in enterprise:
                 fields[attr] = _string(enterprise[wire], wire)
     login = body.get(ZOOM_LOGIN)
@@ -336,7 +217,7 @@ def prerequisite_refusal(sso_enabled: bool, plan: str) -> ScimError | None:
 
 
 def _users_page(page: list[User], total: int, start: int, call: Call) -> bytes:
-    return users_list_json(page, total, start, call.api_base, listed=not call.settings.scim_list_full_attributes)
+    return render.users_list_json(page, total, start, call.api_base, listed=not call.settings.scim_list_full_attributes)
 
 
 @scim_route("GET", "/scim2/Users", "scim.users.list", MEDIUM)
@@ -382,7 +263,7 @@ def create_user(call: Call) -> Reply:
         raise _invalid(f"Invalid {error.fields[0] if error.fields else 'value'}: {user_name}.") from None
     if status == "inactive":
         call.state.set_status(call.account.id, user.id, "inactive")
-    return Reply(201, user_resource(user, call.api_base), {"Location": f"{call.api_base}/scim2/Users/{user.id}"})
+    return Reply(201, render.user_resource(user, call.api_base), {"Location": f"{call.api_base}/scim2/Users/{user.id}"})
 
 
 @scim_route("GET", "/scim2/Users/{user_id}", "scim.users.get", LIGHT)
@@ -390,7 +271,7 @@ def get_user(call: Call) -> Reply:
     user = call.state.users(call.account.id).get(call.params["user_id"])
     if user is None or user.status == "pending":
         raise _not_found_user(call.params["user_id"])
-    return Reply(200, user_json(user, call.api_base))
+    return Reply(200, render.user_json(user, call.api_base))
 
 
 @scim_route("PUT", "/scim2/Users/{user_id}", "scim.users.replace", LIGHT)
@@ -407,7 +288,7 @@ def replace_user(call: Call) -> Reply:
         user = call.state.update_user(call.account.id, user_id, **fields)
     except ProtectedRole as error:
         raise _protected(error) from None
-    return Reply(200, user_resource(user, call.api_base))
+    return Reply(200, render.user_resource(user, call.api_base))
 
 
 @scim_route("PATCH", "/scim2/Users/{user_id}", "scim.users.patch", LIGHT)
@@ -434,7 +315,7 @@ def patch_user(call: Call) -> Reply:
         user = call.state.set_status(call.account.id, user_id, "active" if active else "inactive")
     except ProtectedRole as error:
         raise _protected(error) from None
-    return Reply(200, user_resource(user, call.api_base))
+    return Reply(200, render.user_resource(user, call.api_base))
 
 
 def _operations(body: dict[str, Any]) -> list[tuple[str, str | None, Any]]:
@@ -484,7 +365,7 @@ def list_groups(call: Call) -> Reply:
         _, value = _parse_filter(expression, _GROUP_FILTERS)
         groups = [g for g in groups if g.display_name.lower() == value.lower()]
     page = _page(groups, len(groups), start, count)
-    return Reply(200, list_response([group_resource(g, call.api_base) for g in page], len(groups), start))
+    return Reply(200, render.list_response([render.group_resource(g, call.api_base) for g in page], len(groups), start))
 
 
 @scim_route("POST", "/scim2/Groups", "scim.groups.create", LIGHT)
@@ -506,12 +387,12 @@ def create_group(call: Call) -> Reply:
     except NotFound as error:
         raise _invalid(f"Member {error} is not a user of this account.") from None
     location = f"{call.api_base}/scim2/Groups/{group.id}"
-    return Reply(201, group_resource(group, call.api_base), {"Location": location})
+    return Reply(201, render.group_resource(group, call.api_base), {"Location": location})
 
 
 @scim_route("GET", "/scim2/Groups/{group_id}", "scim.groups.get", LIGHT)
 def get_group(call: Call) -> Reply:
-    return Reply(200, group_resource(_group_or_404(call), call.api_base))
+    return Reply(200, render.group_resource(_group_or_404(call), call.api_base))
 
 
 _MEMBER_PATH = re.compile(r'^members\[value eq "?([^"\]]+)"?\]$', re.IGNORECASE)

@@ -7,8 +7,9 @@ from typing import Any
 
 import yaml
 
-from mocks.state.models import PLANS, ROLES, USER_STATUSES, USER_TYPES, StateError, ZoomState
+from mocks.state.models import PLANS, ROLES, USER_STATUSES, USER_TYPES, StateError
 from mocks.state.scopes import SCOPE_FAMILIES
+from mocks.state.zoom_state import ZoomState
 
 
 class SeedError(ValueError):

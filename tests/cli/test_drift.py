@@ -16,7 +16,7 @@ from harness.targets.drift import Difference, drift
 from harness.targets.recording import Recorder, Recording
 from harness.zoom.client import ZoomClient
 from harness.zoom.target import Target
-from mocks.api.scim import ENTERPRISE_USER
+from mocks.api.scim_render import ENTERPRISE_USER
 from mocks.serving.server import ServedEmulator
 
 CORE = "urn:ietf:params:scim:schemas:core:2.0:User"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from mocks.api.scim import ENTERPRISE_USER, ZOOM_LOGIN
+from mocks.api.scim_render import ENTERPRISE_USER, ZOOM_LOGIN
 from mocks.state.models import Invalid
 from tests.emulator.conftest import CORE_USER, Zoom
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from mocks.api.scim import CORE_GROUP, ZOOM_GROUP, iso
+from mocks.api.scim_render import CORE_GROUP, ZOOM_GROUP
+from mocks.core.clock import iso
 from tests.emulator.conftest import Zoom
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mocks.api.scim import ENTERPRISE_USER, LIST_RESPONSE, PATCH_OP, ZOOM_LOGIN
+from mocks.api.scim_render import ENTERPRISE_USER, LIST_RESPONSE, PATCH_OP, ZOOM_LOGIN
 from tests.emulator.conftest import CORE_USER, Zoom
 
 SCIM_ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
@@ -297,7 +297,7 @@ def test_scim_accepts_scim_json_content_type(zoom: Zoom) -> None:
 def test_the_assembled_list_is_the_list_response_shape(zoom: Zoom) -> None:
     import json
 
-    from mocks.api.scim import list_response, user_resource, users_list_json
+    from mocks.api.scim_render import list_response, user_resource, users_list_json
 
     user = zoom.emulator.state.create_user(zoom.credentials.account_id, "shape@example.com")
     assembled = json.loads(users_list_json([user], 7, 3, zoom.api))
