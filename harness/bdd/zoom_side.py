@@ -26,7 +26,7 @@ from mocks.core.urls import TOKEN_PATH
 from mocks.proxy.zoom_proxy import ZoomProxy
 from mocks.state.scopes import GRANULAR_EQUIVALENTS
 
-#: On the served emulator, waits are real: scenario seconds are scaled down so they stay short.
+#: Where waits are real (the served emulator, a served proxy), scenario seconds are scaled down to stay short.
 HTTP_TIME_SCALE = 0.01
 
 

@@ -1,4 +1,7 @@
-"""The emulator as an ASGI application, for a real server on loopback."""
+"""The emulator (or the proxy) as an ASGI application, to serve it with uvicorn, granian or hypercorn.
+
+``zoom-harness serve`` and ``ServedEmulator`` use the harness's own server (``http11.py``), faster than
+any of them (README, figure 3); this is for a user's own ASGI stack and for that comparison."""
 
 from __future__ import annotations
 
