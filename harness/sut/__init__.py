@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from harness.directory.ldap import SourceSettings
 from harness.directory.source import Directory
 from harness.provisioner.channel import Channel, ProvisioningOptions
 from harness.provisioner.records import ChannelSummary, ProvisionerRecords
@@ -29,6 +30,9 @@ class ChannelSetup:
     options: ProvisioningOptions
     #: What a cycle reads (the reference provisioner calls it; PingFederate reads its data store).
     source: Callable[[], Directory]
+    #: The channel's Source Settings (GUID attribute, object classes, change detection, nested
+    #: search); None: PingFederate's defaults below the directory's base DN.
+    source_settings: SourceSettings | None = None
 
 
 class SystemUnderTest(Protocol):

@@ -1,0 +1,236 @@
+"""The stand-in's provisioner: every ``synchronizationFrequency`` seconds, one cycle of each active
+channel of each active connection, reading its LDAP data store and writing to Zoom.
+
+The engine is the reference provisioner, configured from the stored ``outboundProvision`` by this
+module's own reading of the document and of the connector's descriptor: target settings by field
+name (found by label), a SELECT's value through its ``optionValues``, attribute codes to the
+descriptor's labels, an expression for a field fed by several attributes. Cycles leave PingFederate's
+log files: ``provisioner.log`` and ``provisioner-audit.log`` in the patterns of PingFederate's log4j2
+template, and ``provisioner-channel-summary.log`` only when the stand-in plays 12.2 or later (its
+line format is not published: the one here is the stand-in's own).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from harness.directory.ldap import LdapSource
+from harness.errors import HarnessError
+from harness.provisioner.channel_file import ChannelFile
+from harness.provisioner.engine import Provisioner
+from harness.provisioner.records import AuditRecord, ChannelSummary, LogLine, ProvisionerRecords
+from harness.provisioner.store import SyncStore
+from harness.standin.configuration import Configuration, settings_by_name
+from harness.zoom.client import ZoomClient
+from harness.zoom.target import Target
+
+#: ``#this.get("a") != null ? #this.get("a") : #this.get("b")``: the first attribute with a value.
+#: [I] The one expression form the stand-in evaluates; PingFederate's OGNL accepts far more.
+_FIRST_OF = re.compile(r'#this\.get\("([^"]+)"\)\s*!=\s*null\s*\?\s*#this\.get\("\1"\)\s*:\s*(.+)', re.S)
+_ONE = re.compile(r'#this\.get\("([^"]+)"\)')
+LOGGER = "ZoomProvisioner"
+
+
+def first_of(expression: str) -> list[str]:
+    """The attributes a first-of expression tries, in order; a HarnessError for any other expression."""
+    order: list[str] = []
+    rest = expression.strip()
+    while match := _FIRST_OF.fullmatch(rest):
+        order.append(match.group(1))
+        rest = match.group(2).strip()
+    last = _ONE.fullmatch(rest)
+    if last is None:
+        raise HarnessError(f"the stand-in evaluates only first-of expressions, not {expression!r}")
+    return [*order, last.group(1)]
+
+
+@dataclass(frozen=True)
+class ZoomEndpoints:
+    """Where the stand-in's connector reaches Zoom (a real PingFederate's connector has them fixed)."""
+
+    token_url: str
+    api_base_url: str
+
+
+def channel_document(configuration: Configuration, connection: dict[str, Any], index: int) -> dict[str, Any]:
+    """One stored channel as a channel file (target settings and fields by their labels)."""
+    provision = connection["outboundProvision"]
+    descriptor = configuration.descriptor(provision["type"])
+    assert descriptor is not None  # the configuration refuses a connector that is not installed
+    fields = {f["name"]: f for f in descriptor["configDescriptor"]["fields"]}
+    settings = []
+    for name, value in settings_by_name(provision["targetSettings"], None).items():
+        spec = fields[name]
+        if spec.get("type") == "SELECT":
+            value = next(o["name"] for o in spec["optionValues"] if o["value"] == value)
+        settings.append({"name": spec["label"], "value": value})
+    labels = {a["code"]: a["label"] for a in descriptor["saasPluginFieldInfoDescriptors"]}
+    channel = json.loads(json.dumps(provision["channels"][index]))
+    for item in channel["attributeMapping"]:
+        item["fieldName"] = labels[item["fieldName"]]
+        info = item["saasFieldInfo"]
+        expression = info.pop("expression", None)
+        if expression:
+            info["attributeNames"] = first_of(expression)
+    store = configuration.data_stores[channel["channelSource"]["dataSource"]["id"]]
+    data_store = {"type": "LDAP", "hostnames": store["hostnames"], "userDN": store.get("userDN", ""),
+                  "password": store.get("password", ""), "useSsl": store.get("useSsl", False)}  # fmt: skip
+    return {"outboundProvision": {"type": provision["type"], "targetSettings": settings, "channels": [channel]},
+            "dataStore": data_store}  # fmt: skip
+
+
+@dataclass
+class _Running:
+    """One channel's engine, rebuilt when its configuration changes; its sync state kept across."""
+
+    key: str
+    configured: str
+    provisioner: Provisioner
+    store: SyncStore
+
+
+@dataclass
+class ProvisioningLoop:
+    configuration: Configuration
+    zoom: ZoomEndpoints
+    log_dir: Path | None = None
+    #: ``provisioner-channel-summary.log`` exists from PingFederate 12.2.
+    summary_log: bool = False
+    clock: Callable[[], float] = time.time
+    _running: dict[str, _Running] = field(default_factory=dict)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+    _files_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def start(self) -> ProvisioningLoop:
+        self._thread = threading.Thread(target=self._loop, name="standin-provisioner", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        for running in self._running.values():
+            running.provisioner.client.close()
+            running.store.close()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            started = time.monotonic()
+            self.run_once()
+            frequency = int(self.configuration.provisioning.get("synchronizationFrequency", 60))
+            # [I] 0 (the document's example) read as: the next cycle a tenth of a second after the last.
+            self._stop.wait(max(0.1, frequency - (time.monotonic() - started)))
+
+    def run_once(self) -> list[ChannelSummary]:
+        """One cycle of every active channel of every active connection."""
+        summaries = []
+        with self.configuration.lock:
+            channels = [(c, i) for c in self.configuration.connections.values() if c.get("active", True)
+                        and c.get("outboundProvision") for i, ch in enumerate(c["outboundProvision"]["channels"])
+                        if ch["active"]]  # fmt: skip
+            work = [(self._engine(c, i), c["outboundProvision"]["channels"][i]["name"]) for c, i in channels]
+        live = {running.key for running, _ in work if running is not None}
+        for key in [k for k in self._running if k not in live and not self._configured(k)]:
+            self._running.pop(key).store.close()
+        for running, name in work:
+            if running is None:
+                continue
+            summaries.append(self._cycle(running, name))
+        return summaries
+
+    def _configured(self, key: str) -> bool:
+        connection_id, _, _ = key.partition("/")
+        return connection_id in self.configuration.connections
+
+    def _engine(self, connection: dict[str, Any], index: int) -> _Running | None:
+        key = f"{connection['id']}/{connection['outboundProvision']['channels'][index]['name']}"
+        try:
+            document = channel_document(self.configuration, connection, index)
+        except (HarnessError, KeyError, StopIteration) as error:
+            self._write_log("ERROR", key, f"Channel {key} cannot run: {error}")
+            return None
+        configured = json.dumps(document, sort_keys=True)
+        running = self._running.get(key)
+        if running is not None and running.configured == configured:
+            return running
+        try:
+            channel_file = ChannelFile.from_document(document, f"connection {connection['id']}")
+        except HarnessError as error:
+            self._write_log("ERROR", key, f"Channel {key} cannot run: {error}")
+            return None
+        store = running.store if running is not None else SyncStore()
+        if running is not None:
+            running.provisioner.client.close()
+        credentials = channel_file.credentials
+        target = Target(credentials.get("account_id", ""), credentials.get("client_id", ""),
+                        credentials.get("client_secret", ""), self.zoom.token_url, self.zoom.api_base_url)  # fmt: skip
+        channel = channel_file.channel
+        client = ZoomClient(target, timeout=channel.timeout / 2, max_connections=channel.max_threads + 2)
+        assert channel_file.data_store is not None
+        source = LdapSource(channel_file.data_store, channel_file.source, channel.location, channel.source_attributes())
+        provisioner = Provisioner(client, source, channel=channel, options=channel_file.options, store=store,
+                                  records=ProvisionerRecords(), clock=self.clock)  # fmt: skip
+        self._running[key] = _Running(key, configured, provisioner, store)
+        return self._running[key]
+
+    def _cycle(self, running: _Running, channel_name: str) -> ChannelSummary:
+        records = running.provisioner.records
+        logged, audited = len(records.log), len(records.audit)
+        try:
+            summary = running.provisioner.run_cycle()
+        except Exception as error:
+            self._write_log("ERROR", channel_name, f"Provisioning cycle failed: {type(error).__name__}: {error}")
+            return ChannelSummary(0, channel_name, failed=1)
+        for line in records.log[logged:]:
+            self._write(line_of(line, channel_name), "provisioner.log")
+        for record in records.audit[audited:]:
+            self._write(audit_line(record, channel_name), "provisioner-audit.log")
+        if self.summary_log:
+            self._write(summary_line(summary, channel_name, self.clock()), "provisioner-channel-summary.log")
+        return summary
+
+    def _write_log(self, level: str, channel: str, message: str) -> None:
+        self._write(line_of(LogLine(self.clock(), level, "channel", message), channel), "provisioner.log")
+
+    def _write(self, text: str, name: str) -> None:
+        if self.log_dir is None:
+            return
+        with self._files_lock, open(self.log_dir / name, "a", encoding="utf-8") as handle:
+            handle.write(text + "\n")
+
+
+def _stamp(seconds: float) -> str:
+    """log4j2's ``%d``: ``2026-12-04 05:35:38,123``."""
+    moment = datetime.fromtimestamp(seconds)
+    return moment.strftime("%Y-%m-%d %H:%M:%S,") + f"{moment.microsecond // 1000:03d}"
+
+
+def line_of(line: LogLine, channel: str) -> str:
+    """``%d %-5p [%c{1}] %m %x %X{ChannelCode}``: the section leads the message (the stand-in's
+    choice; PingFederate's own messages are not published)."""
+    return f"{_stamp(line.time)} {line.level:<5} [{LOGGER}] {line.section}: {line.message}  {channel}"
+
+
+def audit_line(record: AuditRecord, channel: str) -> str:
+    """``%d| cycle_id| channel_id| event_type| source_id| target_id| is_success| non_success_cause``."""
+    cause = record.non_success_cause or ""
+    return (f"{_stamp(record.time)}| {record.cycle_id}| {channel}| {record.event_type}| {record.source_id}| "
+            f"{record.target_id or ''}| {str(record.is_success).lower()}| {cause}")  # fmt: skip
+
+
+def summary_line(summary: ChannelSummary, channel: str, now: float) -> str:
+    """[U] The stand-in's line of ``provisioner-channel-summary.log``: the cycle, the channel, counts by
+    name, the duration in milliseconds."""
+    counts = ", ".join(f"{name}: {getattr(summary, name)}" for name in
+                       ("created", "updated", "disabled", "enabled", "deleted", "failed", "skipped"))  # fmt: skip
+    return f"{_stamp(now)}| {summary.cycle_id}| {channel}| {counts}| duration: {round(summary.duration * 1000)} ms"
