@@ -32,7 +32,8 @@ def _scenario(status: str, requirement: str = "ATTR-10") -> ScenarioResult:
         ([], "uncovered"),
         (["passed"], "passed"),
         (["skipped"], "skipped"),
-        (["passed", "skipped"], "passed"),
+        (["passed", "skipped"], "partial"),
+        (["passed", "passed"], "passed"),
         (["passed", "failed"], "failed"),
         (["skipped", "failed"], "failed"),
         (["skipped", "skipped"], "skipped"),
@@ -49,7 +50,8 @@ def test_the_report_counts_requirements_and_scenarios_by_status() -> None:
     assert (statuses["ATTR-10"], statuses["ATTR-11"], statuses["ENG-07"], statuses["APP-01"]) == (
         "passed", "failed", "skipped", "uncovered")  # fmt: skip
     assert document["summary"]["scenarios"] == {"passed": 1, "failed": 1, "skipped": 1}
-    assert document["summary"]["requirements"] == {"passed": 1, "failed": 1, "skipped": 1, "uncovered": 77}
+    assert document["summary"]["requirements"] == {"passed": 1, "partial": 0, "failed": 1, "skipped": 1,
+                                                   "uncovered": 77}  # fmt: skip
     assert gaps(document)[:3] == ["APP-01", "APP-02", "APP-03"] and "ATTR-10" not in gaps(document)
     page = next(p for p in document["summary"]["pages"] if p["page"] == "Supported attributes")
     assert (page["passed"], page["failed"], page["uncovered"]) == (1, 1, 9)
@@ -78,7 +80,7 @@ def test_the_chart_draws_one_bar_per_page_split_by_share_and_a_legend_below() ->
     legend = [(r.get("x"), r.get("y"), r.get("fill")) for r in svg.iter("rect") if r.find("title") is None]
     bottom = len(pages) * 26 + 16
     assert legend == [(str(300 + i * 110), str(bottom - 10), colour) for i, colour in enumerate(
-        ["#1f883d", "#cf222e", "#9a6700", "#6e7781"])]  # fmt: skip
+        ["#1f883d", "#bc4c00", "#cf222e", "#9a6700", "#6e7781"])]  # fmt: skip
     names = [(t.text, t.get("x"), t.get("y")) for t in svg.iter("text") if t.text in STATUSES]
     assert names == [(s, str(316 + i * 110), str(bottom)) for i, s in enumerate(STATUSES)]
 
@@ -91,12 +93,29 @@ def test_the_page_header_states_what_ran_where() -> None:
     assert facts == {
         "System under test": "PingFederate 12.2", "Target": "emulator-http", "Directory": "LDAP (OpenLDAP slapd)",
         "Harness": "0.1.0", "Date": document["header"]["date"], "Faker seed": "9", "Shards": "merged from 3",
-        "Requirements": "80 (1 passed, 0 failed, 0 skipped, 79 uncovered)",
+        "Requirements": "80 (1 passed, 0 partial, 0 failed, 0 skipped, 79 uncovered)",
         "Scenarios": "1 (1 passed, 0 failed, 0 skipped)",
     }  # fmt: skip
-    row = re.search(r"<tr><td>Supported attributes</td>((?:<td>\d+</td>){4})</tr>", page)
-    assert row is not None and row.group(1) == "<td>1</td><td>0</td><td>0</td><td>10</td>"
-    assert "<th>Page</th><th>passed</th><th>failed</th><th>skipped</th><th>uncovered</th>" in page
+    row = re.search(r"<tr><td>Supported attributes</td>((?:<td>\d+</td>){5})</tr>", page)
+    assert row is not None and row.group(1) == "<td>1</td><td>0</td><td>0</td><td>0</td><td>10</td>"
+    assert "<th>Page</th><th>passed</th><th>partial</th><th>failed</th><th>skipped</th><th>uncovered</th>" in page
+
+
+def test_a_requirement_with_a_scenario_that_did_not_run_is_partial_and_not_certified() -> None:
+    skipped = ScenarioResult("s-2", "Renewed on Zoom's clock", "Engine", ["ENG-07"], "skipped",
+                             "needs the client to share the emulator's clock")  # fmt: skip
+    document = build_report([_scenario("passed", "ENG-07"), skipped], "emulator-http", 4, "ldap", "PingFederate 12.2")
+    (requirement,) = [r for r in document["requirements"] if r["id"] == "ENG-07"]
+    assert (requirement["status"], requirement["certified_on"]) == ("partial", None)
+    assert requirement["not_run"] == [{"name": "Renewed on Zoom's clock",
+                                       "reason": "needs the client to share the emulator's clock"}]  # fmt: skip
+    assert document["summary"]["requirements"]["passed"] == 0 and document["summary"]["requirements"]["partial"] == 1
+    assert "ENG-07" in gaps(document)
+    page = render_html(document)
+    block = page[page.index('id="ENG-07"') :]
+    assert 'status-partial' in block[:200]
+    assert '<div class="partial">Not certified: 1 of 2 scenarios did not run.</div>' in block
+    assert "needs the client to share the emulator&#x27;s clock" in block
 
 
 def test_each_requirement_shows_its_scenarios_reason_and_evidence() -> None:
@@ -157,10 +176,11 @@ def test_the_report_document_has_its_documented_shape_and_values() -> None:
         "harness_version": "0.1.0", "faker_seed": None, "totals": {"requirements": 80, "scenarios": 2},
     }  # fmt: skip
     assert document["summary"]["scenarios"] == {"passed": 0, "failed": 1, "skipped": 1}
-    assert document["summary"]["requirements"] == {"passed": 0, "failed": 0, "skipped": 1, "uncovered": 79}
+    assert document["summary"]["requirements"] == {"passed": 0, "partial": 0, "failed": 0, "skipped": 1,
+                                                   "uncovered": 79}  # fmt: skip
     pages = {p["page"]: p for p in document["summary"]["pages"]}
-    assert pages["Supported attributes"] == {"page": "Supported attributes", "passed": 0, "failed": 0, "skipped": 1,
-                                             "uncovered": 10}  # fmt: skip
+    assert pages["Supported attributes"] == {"page": "Supported attributes", "passed": 0, "partial": 0, "failed": 0,
+                                             "skipped": 1, "uncovered": 10}  # fmt: skip
     attr = next(r for r in document["requirements"] if r["id"] == "ATTR-10")
     assert attr["scenarios"] == [{"id": "steps/test_features.py::test_x", "name": "X", "feature": "Users",
                                   "status": "skipped", "reason": "no slapd", "duration": 0.5,
@@ -180,7 +200,7 @@ def test_a_requirement_says_where_it_was_certified() -> None:
 
     results = [
         scenario("plain", "ATTR-10"), scenario("faulted", "ATTR-10", faults=True),  # one without faults suffices
-        scenario("only-faulted", "ENG-08", faults=True), scenario("skipped", "ENG-08", "skipped"),
+        scenario("only-faulted", "ENG-08", faults=True), scenario("faulted-again", "ENG-08", faults=True),
         scenario("failed", "ENG-02", "failed"), scenario("faulted-too", "ENG-02", faults=True),
         scenario("skipped-only", "APP-01", "skipped"),
     ]  # fmt: skip

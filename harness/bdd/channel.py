@@ -166,7 +166,8 @@ class ChannelUnderTest:
             if self.zoom.scaled:
                 timeout = max(self.zoom.seconds(timeout), 2 * self.zoom.real_waits)
             channel = Channel(location=self.location, mapping=self.mapping, timeout=timeout, **settings)
-            setup = ChannelSetup(self.target or self.zoom.target, channel, self.options, self._source(channel))
+            setup = ChannelSetup(self.target or self.zoom.target, channel, self.options, self._source(channel),
+                                 self._source_settings())  # fmt: skip
             self.system.configure(setup)
             self._configured_for = self.zoom.real_waits
         return self.system
@@ -192,7 +193,7 @@ class ChannelUnderTest:
         state.mkdir(parents=True, exist_ok=True)
         return PingFederateSystem(
             admin.client(), self.session.directory, self.people.root_dn, log_dir=self.session.pingfederate_logs,
-            journal=self.zoom.journal_reader(), ledger=state / f"pingfederate-{self.seed:08x}.json",
+            journal=self.zoom.journal_reader(), ledger=state / f"pingfederate-{self.seed:08x}.json", cycle_timeout=120,
         )  # fmt: skip
 
     def _reference_client(self, setup: ChannelSetup) -> ZoomClient:
@@ -217,6 +218,11 @@ class ChannelUnderTest:
             "guid_attribute", "user_object_class", "group_object_class", "group_member_attribute",
             "changed_users_algorithm", "timestamp_attribute", "nested_search")}  # fmt: skip
 
+    def _source_settings(self) -> SourceSettings | None:
+        if isinstance(self.people, LdapPeople):
+            return SourceSettings(base_dn=self.people.root_dn, **self.source_settings)
+        return None
+
     def _source(self, channel: Channel) -> Callable[[], Directory]:
         """What the provisioner reads: the scenario's subtree of the LDAP server, or the people."""
         if isinstance(self.people, LdapPeople):
@@ -233,6 +239,8 @@ class ChannelUnderTest:
             self.sut.activate()
         except (ActivationRefused, TokenError) as refusal:
             self.refusal = str(refusal)
+        finally:
+            self.evidence.add_journal(self.system.zoom_exchanges())
 
     @property
     def active(self) -> bool:
@@ -245,7 +253,10 @@ class ChannelUnderTest:
         system = self.sut
         self.cycle_started_at = len(self.evidence.exchanges)
         self.cycle_clock = self.zoom.now()
-        summary = system.next_cycle()
+        try:
+            summary = system.next_cycle()
+        finally:
+            self.evidence.add_journal(system.zoom_exchanges())
         self.cycle_waited = self.zoom.now() - self.cycle_clock
         return summary
 

@@ -8,6 +8,7 @@ import hashlib
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from harness.state_dir import state_dir
 from harness.targets.guard import Ledger, clean_up, new_run_marker
 from harness.zoom.target import Target, require_real_account
 
+PACING_KEY = pytest.StashKey[ExitStack]()
 EMULATOR_ONLY_REASON = (
     "needs Zoom's state set on demand (its clock, apps built in the Marketplace, seeded admins), "
     "which neither a real Zoom account nor the harness's proxy in front of it offers"
@@ -66,6 +68,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=os.environ.get("ZOOM_HARNESS_SUT", "reference"),
         help="the system under test: the reference provisioner (default) or a PingFederate (its admin API from "
         "PF_ADMIN_URL, PF_ADMIN_USER, PF_ADMIN_PASSWORD)",
+    )
+    group.addoption(
+        "--zoom-emulator-url",
+        metavar="URL",
+        default=os.environ.get("ZOOM_HARNESS_EMULATOR_URL"),
+        help="with --zoom-target emulator-http: an emulator already served (`zoom-harness serve`) instead of one per "
+        "session, e.g. the one a PingFederate reaches; its faults and clock are shared, so run one worker",
+    )
+    group.addoption(
+        "--zoom-pf-standin",
+        choices=("12.1", "12.2"),
+        default=os.environ.get("ZOOM_HARNESS_PF_STANDIN"),
+        help="with --zoom-sut pingfederate: the harness's PingFederate stand-in (enforcing PingFederate's published "
+        "API document) playing this version, served per session in front of the served emulator",
     )
     group.addoption(
         "--zoom-directory",
@@ -136,15 +152,7 @@ def pytest_configure(config: pytest.Config) -> None:
         except HarnessError as error:
             pytest.exit(f"--zoom-channel: {error}", returncode=2)
     if config.option.zoom_sut == "pingfederate" and not config.option.zoom_dry_run:
-        from harness.sut.pingfederate import AdminAddress
-
-        if config.option.zoom_directory != "ldap":
-            pytest.exit("--zoom-sut pingfederate: PingFederate reads an LDAP directory; add --zoom-directory ldap",
-                        returncode=2)  # fmt: skip
-        try:
-            config.option.zoom_system = describe_pingfederate(AdminAddress.from_environment())
-        except HarnessError as error:
-            pytest.exit(f"--zoom-sut pingfederate: {error}", returncode=2)
+        _configure_pingfederate(config, controller=worker_input is None)
     else:
         from harness.sut.reference import ReferenceSystem
 
@@ -171,14 +179,37 @@ def pytest_configure(config: pytest.Config) -> None:
             pytest.exit(f"--zoom-target zoom: {error}", returncode=2)
 
 
-@pytest.hookimpl(optionalhook=True)
-def describe_pingfederate(address: Any) -> str:
-    """PingFederate's version and the Zoom connector's descriptor id, for the report's header."""
-    from harness.sut.pingfederate import ZoomConnector
+def _configure_pingfederate(config: pytest.Config, *, controller: bool) -> None:
+    """What the report's header names, and, for a given PingFederate, cycles paced short for the
+    run (once, by the controller: the setting is server-wide; the stand-in's sessions pace their own)."""
+    from harness.bdd.pingfederate import describe, describe_standin
+    from harness.sut.pingfederate import AdminAddress, pace_cycles
 
-    version = address.check()
-    with address.client() as admin:
-        return f"PingFederate {version} (connector {ZoomConnector.discover(admin).id})"
+    option = config.option
+    if option.zoom_directory != "ldap":
+        pytest.exit("--zoom-sut pingfederate: PingFederate reads an LDAP directory; add --zoom-directory ldap",
+                    returncode=2)  # fmt: skip
+    try:
+        if option.zoom_pf_standin:
+            if option.zoom_target != TargetKind.EMULATOR_HTTP.value:
+                raise HarnessError("the stand-in provisions to a served Zoom: add --zoom-target emulator-http")
+            option.zoom_system = describe_standin(option.zoom_pf_standin)
+            return
+        address = AdminAddress.from_environment()
+        option.zoom_system = describe(address)
+        if controller:
+            stack = ExitStack()
+            admin = stack.enter_context(address.client())
+            stack.enter_context(pace_cycles(admin))
+            config.stash[PACING_KEY] = stack
+    except HarnessError as error:
+        pytest.exit(f"--zoom-sut pingfederate: {error}", returncode=2)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    stack = config.stash.get(PACING_KEY, None)
+    if stack is not None:
+        stack.close()  # PingFederate's own cycle interval again
 
 
 def pytest_configure_node(node: Any) -> None:
@@ -240,12 +271,13 @@ def session_target(pytestconfig: pytest.Config, directory_server: DirectoryServe
         built.directory = directory_server
         built.channel_file = channel
         if pytestconfig.option.zoom_sut == "pingfederate" and not pytestconfig.option.zoom_dry_run:
-            from harness.sut.pingfederate import AdminAddress
+            from harness.bdd.pingfederate import pingfederate_for
 
-            built.pingfederate = AdminAddress.from_environment()
-            logs = os.environ.get("PF_LOG_DIR")
-            built.pingfederate_logs = Path(logs) if logs else None
-        yield built
+            option = pytestconfig.option
+            with pingfederate_for(built, option.zoom_pf_standin, option.certification_report):
+                yield built
+        else:
+            yield built
 
 
 def _session_target(pytestconfig: pytest.Config) -> Iterator[SessionTarget]:
@@ -254,6 +286,8 @@ def _session_target(pytestconfig: pytest.Config) -> Iterator[SessionTarget]:
     marker = new_run_marker()
     if kind is TargetKind.EMULATOR:
         yield SessionTarget(kind, seed, marker)
+    elif kind is TargetKind.EMULATOR_HTTP and pytestconfig.option.zoom_emulator_url:
+        yield SessionTarget(kind, seed, marker, served_url=pytestconfig.option.zoom_emulator_url.rstrip("/"))
     elif kind is TargetKind.EMULATOR_HTTP:
         from mocks.serving.server import ServedEmulator
 

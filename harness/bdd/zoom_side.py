@@ -187,7 +187,7 @@ class ZoomSide:
     def journal_reader(self) -> Callable[[], Any] | None:
         """What reads the served emulator's or proxy's journal (PingFederate's calls), where there is one."""
         surface = self.control or self.proxy_control
-        return surface.journal if surface is not None else None
+        return surface.journal_after if surface is not None else None
 
     # -- clients --------------------------------------------------------------------------
 

@@ -56,6 +56,20 @@ class Evidence:
             else:
                 self.dropped += 1
 
+    def add_journal(self, entries: list[dict[str, Any]]) -> None:
+        """Exchanges as Zoom's journal kept them (already redacted): another system's calls."""
+        for entry in entries:
+            exchange = Exchange(
+                method=entry["method"], url=entry["url"], status=int(entry["status"]),
+                request_headers=dict(entry["request_headers"]), request_body=_cut(entry["request_body"]),
+                response_headers=dict(entry["response_headers"]), response_body=_cut(entry["response_body"]),
+            )  # fmt: skip
+            with self._lock:
+                if len(self.exchanges) < self.limit:
+                    self.exchanges.append(exchange)
+                else:
+                    self.dropped += 1
+
 
 def _cut(text: str) -> str:
     return text if len(text) <= MAX_BODY else text[:MAX_BODY] + f"… ({len(text) - MAX_BODY} more characters)"

@@ -6,10 +6,11 @@ and as a self-contained ``report.html``, with ``cucumber.json`` beside them (``h
 
     {"header": {"target", "directory", "system_under_test", "harness_version", "date", "faker_seed",
                 "totals": {...}, "shard": "K/N" (one shard's report) or "shards": N (merged)},
-     "summary": {"requirements": {"passed", "failed", "skipped", "uncovered"},
+     "summary": {"requirements": {"passed", "partial", "failed", "skipped", "uncovered"},
                  "scenarios": {"passed", "failed", "skipped"},
-                 "pages": [{"page", "passed", "failed", "skipped", "uncovered"}]},
-     "requirements": [{"id", "text", "group", "page", "source", "status", "certified_on", "scenarios": [
+                 "pages": [{"page", "passed", "partial", "failed", "skipped", "uncovered"}]},
+     "requirements": [{"id", "text", "group", "page", "source", "status", "certified_on",
+                       "not_run": [{"name", "reason"}], "scenarios": [
          {"id", "name", "feature", "status", "reason", "duration", "faults_injected",
           "evidence": {"exchanges": [...], "log": [...], "audit": [...], "summaries": [...]}}]}],
      "untagged": [{"id", "name", "feature", "status", "reason"}]}
@@ -17,9 +18,10 @@ and as a self-contained ``report.html``, with ``cucumber.json`` beside them (``h
 ``untagged`` lists the scenarios that name no requirement of the catalogue: they count in the
 totals but certify nothing.
 
-A requirement's status: ``failed`` if any of its scenarios failed, else ``passed`` if one passed,
-else ``skipped`` if it has scenarios (all skipped), else ``uncovered``. Anything but ``passed`` is a
-gap.
+A requirement's status: ``failed`` if any of its scenarios failed, else ``passed`` if all of them
+passed, ``partial`` if some passed and others did not run (``not_run`` lists them and why), else
+``skipped`` if it has scenarios (all skipped), else ``uncovered``. A requirement is certified only
+when all of it ran: anything but ``passed`` is a gap, and only ``passed`` counts as certified.
 
 A passed requirement's ``certified_on`` says where: ``real account`` (a scenario passed against a
 real Zoom account with nothing injected), ``real account, injected faults`` (its passing scenarios
@@ -47,7 +49,7 @@ from harness.certify.shard import Shard
 from harness.sut.reference import ReferenceSystem
 
 PROPERTY = "zoom_harness_scenario"
-STATUSES = ("passed", "failed", "skipped", "uncovered")
+STATUSES = ("passed", "partial", "failed", "skipped", "uncovered")
 
 
 @dataclass
@@ -176,8 +178,10 @@ def requirement_status(scenarios: list[ScenarioResult]) -> str:
         return "uncovered"
     if "failed" in statuses:
         return "failed"
-    if "passed" in statuses:
+    if statuses == {"passed"}:
         return "passed"
+    if "passed" in statuses:
+        return "partial"
     return "skipped"
 
 
@@ -195,6 +199,7 @@ def build_report(
                 **requirement.to_dict(),
                 "status": status,
                 "certified_on": certified_on(scenarios, target) if status == "passed" else None,
+                "not_run": [{"name": s.name, "reason": s.reason} for s in scenarios if s.status == "skipped"],
                 "scenarios": [
                     {"id": s.nodeid}
                     | {k: v for k, v in asdict(s).items() if k not in ("nodeid", "requirements", "gherkin")}
@@ -208,7 +213,7 @@ def build_report(
     summary = {
         "requirements": {s: requirement_totals.get(s, 0) for s in STATUSES},
         "certified_on": {place: places.get(place, 0) for place in PLACES},
-        "scenarios": {s: scenario_totals.get(s, 0) for s in STATUSES[:3]},
+        "scenarios": {s: scenario_totals.get(s, 0) for s in ("passed", "failed", "skipped")},
         "pages": [{"page": page, **{s: counts.get(s, 0) for s in STATUSES}} for page, counts in pages.items()],
     }
     header = {
@@ -247,7 +252,8 @@ def gaps(document: dict[str, Any]) -> list[str]:
 
 # -- HTML -------------------------------------------------------------------------------------
 
-_COLOURS = {"passed": "#1f883d", "failed": "#cf222e", "skipped": "#9a6700", "uncovered": "#6e7781"}
+_COLOURS = {"passed": "#1f883d", "partial": "#bc4c00", "failed": "#cf222e", "skipped": "#9a6700",
+            "uncovered": "#6e7781"}  # fmt: skip
 _STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1f2328;background:#f6f8fa}
 header{background:#0b2545;color:#fff;padding:18px 28px}header h1{margin:0 0 6px;font-size:22px}
@@ -257,6 +263,7 @@ header .pair{display:flex}main{padding:18px 28px;max-width:1200px}
 section.page{background:#fff;border:1px solid #d0d7de;border-radius:8px;margin:16px 0;padding:8px 16px}
 h2{font-size:18px;margin:10px 0}.req{border-top:1px solid #eaeef2;padding:8px 0}.req:first-of-type{border:0}
 .proof{font-size:12px;color:#1b7f3b;margin:4px 0 0 80px}.proof.unproven{color:#b3261e}
+.partial{font-size:12px;color:#bc4c00;margin:4px 0 0 80px}
 .place{font-size:12px;color:#0b2545;margin:4px 0 0 80px}
 .badge{display:inline-block;min-width:68px;text-align:center;border-radius:12px;color:#fff;font-size:12px;
 padding:1px 8px;margin-right:8px;font-weight:600;text-transform:uppercase}
@@ -360,6 +367,15 @@ def mark_discriminating(folder: Path) -> None:
     write_report(document, folder)
 
 
+def _not_run(requirement: dict[str, Any]) -> str:
+    """A partial requirement's scenarios that did not run, and why: it is not certified."""
+    if requirement["status"] != "partial":
+        return ""
+    missing = requirement.get("not_run", [])
+    return (f'<div class="partial">Not certified: {len(missing)} of {len(requirement["scenarios"])} scenarios did '
+            "not run.</div>")  # fmt: skip
+
+
 def render_html(document: dict[str, Any]) -> str:
     header, summary = document["header"], document["summary"]
     req_totals = summary["requirements"]
@@ -373,7 +389,8 @@ def render_html(document: dict[str, Any]) -> str:
         **({"Shard": f"{header['shard']} (one slice of the run)"} if "shard" in header else {}),
         **({"Shards": f"merged from {header['shards']}"} if "shards" in header else {}),
         "Requirements": f"{header['totals']['requirements']} ({req_totals['passed']} passed, "
-        f"{req_totals['failed']} failed, {req_totals['skipped']} skipped, {req_totals['uncovered']} uncovered)",
+        f"{req_totals.get('partial', 0)} partial, {req_totals['failed']} failed, {req_totals['skipped']} skipped, "
+        f"{req_totals['uncovered']} uncovered)",
         "Scenarios": f"{header['totals']['scenarios']} ({summary['scenarios']['passed']} passed, "
         f"{summary['scenarios']['failed']} failed, {summary['scenarios']['skipped']} skipped)",
     }
@@ -409,7 +426,7 @@ def render_html(document: dict[str, Any]) -> str:
             items.append(
                 f'<div class="req{gap}" id="{requirement["id"]}">{_badge(requirement["status"])}'
                 f'<span class="id">{requirement["id"]}</span>{html.escape(requirement["text"])}'
-                f"{_place(requirement) if target_is_zoom else ''}{_proof(requirement)}"
+                f"{_place(requirement) if target_is_zoom else ''}{_proof(requirement)}{_not_run(requirement)}"
                 f'<div class="scenarios">{scenarios or "<i>No scenario certifies this requirement.</i>"}</div></div>'
             )
         sections.append(f'<section class="page"><h2>{html.escape(page)}</h2>{"".join(items)}</section>')

@@ -27,7 +27,8 @@ HARNESS = Path(__file__).resolve().parent.parent
 PROJECT = HARNESS.parent
 #: Where an installed wheel keeps the features and their steps (setup.py puts them there).
 INSTALLED_SUITE = HARNESS / "suite"
-_STYLE = {"passed": "green", "failed": "red", "skipped": "yellow", "uncovered": "bright_black"}
+_STYLE = {"passed": "green", "partial": "dark_orange", "failed": "red", "skipped": "yellow",
+          "uncovered": "bright_black"}  # fmt: skip
 
 
 class _ProgressPlugin:
@@ -202,7 +203,13 @@ def print_summary(console: Console, document: dict[str, Any], report_dir: Path) 
         if scenario["status"] == "failed":
             line = f"[red]FAILED[/] (no requirement) {scenario['feature']}: {scenario['name']}"
             console.print(line, soft_wrap=True, highlight=False)
+    for requirement in document["requirements"]:
+        if requirement["status"] == "partial":
+            reasons = sorted({r["reason"] for r in requirement.get("not_run", [])})
+            line = (f"[dark_orange]PARTIAL[/] {requirement['id']}: {len(requirement.get('not_run', []))} of "
+                    f"{len(requirement['scenarios'])} scenarios did not run ({'; '.join(reasons)})")  # fmt: skip
+            console.print(line, soft_wrap=True, markup=True, highlight=False)
     missing = gaps(document)
     if missing:
-        console.print(f"[yellow]Gaps (no passing scenario): {', '.join(missing)}", soft_wrap=True)
+        console.print(f"[yellow]Gaps (not certified: not every scenario passed): {', '.join(missing)}", soft_wrap=True)
     console.print(f"Report: {(report_dir / 'report.html').resolve()}", soft_wrap=True, highlight=False)

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from harness import __version__
-from harness.cli import channel, directory, drift, provision, run, selftest, serve, verify
+from harness.cli import channel, directory, drift, pingfederate, provision, run, selftest, serve, verify
 from harness.errors import HarnessError
 
 
@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"zoom-harness {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    for group in (serve, provision, verify, run, directory, channel, selftest, drift):
+    for group in (serve, provision, verify, run, directory, channel, pingfederate, selftest, drift):
         group.register(commands)
     return parser
 

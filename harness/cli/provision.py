@@ -123,7 +123,7 @@ def register(commands: Any) -> None:
                              help="Remove User Action (default disable)"),
         channel.add_argument("--base-dn", help="Source Location base DN"),
         channel.add_argument("--filter", help="Source Location LDAP filter (default (objectClass=inetOrgPerson))"),
-        channel.add_argument("--group-dn", help="Source Location group DN (instead of a filter)"),
+        channel.add_argument("--group-dn", help="Source Location group DN (with --filter: its members that match)"),
         channel.add_argument("--max-threads", type=int, help="channel Max Threads (default 1)"),
         channel.add_argument("--timeout", type=float, help="channel Timeout in seconds (default 60)"),
     ]  # fmt: skip

@@ -15,9 +15,17 @@ def _run(args: argparse.Namespace) -> int:
     from harness.certify.run import run_features
 
     extra = [a for a in args.pytest_args if a != "--"]
-    directory = args.directory
+    directory, target = args.directory, args.target
+    if args.pf_standin and args.sut != "pingfederate":
+        raise HarnessError("--pf-standin is a PingFederate: use it with --sut pingfederate")
     if args.sut == "pingfederate":
-        _pingfederate(args)
+        if args.pf_standin:
+            if target == "zoom":
+                raise HarnessError("--pf-standin provisions to the served emulator: use --target emulator-http")
+            target = "emulator-http"  # the stand-in reaches Zoom over HTTP, as PingFederate does
+            extra.append(f"--zoom-pf-standin={args.pf_standin}")
+        else:
+            _pingfederate(args)
         extra.append("--zoom-sut=pingfederate")
         directory = "ldap"  # PingFederate reads an LDAP data store: the harness's slapd
     if args.channel:
@@ -34,11 +42,17 @@ def _run(args: argparse.Namespace) -> int:
     shard = Shard.parse(args.shard) if args.shard else None
     if args.max_calls is not None and args.max_calls < 1:
         raise HarnessError("--max-calls must be a number of calls >= 1")
+    if args.emulator_url:
+        if target != "emulator-http":
+            raise HarnessError("--emulator-url names a served emulator: use it with --target emulator-http")
+        if args.pf_standin:
+            raise HarnessError("--emulator-url is for a PingFederate you serve yourself; --pf-standin serves its own")
+        extra.append(f"--zoom-emulator-url={args.emulator_url}")
     if args.proxy:
         if args.target != "zoom":
             raise HarnessError("--proxy names the harness's proxy in front of a real Zoom: use it with --target zoom")
         extra.append(f"--zoom-proxy={args.proxy}")
-    return run_features(args.target, Path(args.report_dir), extra, seed=args.seed, directory=directory, shard=shard,
+    return run_features(target, Path(args.report_dir), extra, seed=args.seed, directory=directory, shard=shard,
                         max_calls=args.max_calls)  # fmt: skip
 
 
@@ -84,6 +98,8 @@ def register(commands: Any) -> None:
     run.add_argument("--report-dir", default="reports", help="folder for the reports (default: reports)")
     run.add_argument("--directory", choices=("memory", "ldap"), default="memory",
                      help="the source directory: in-memory (default) or a private OpenLDAP slapd")  # fmt: skip
+    run.add_argument("--emulator-url", metavar="URL", help="with --target emulator-http: an emulator served "
+                     "already (`zoom-harness serve`), e.g. the one a PingFederate or its stand-in reaches")  # fmt: skip
     run.add_argument("--seed", type=int, help="Faker seed of the test data (default: random, printed)")
     run.add_argument("--sut", choices=("reference", "pingfederate"), default="reference",
                      help="the system under test: the reference provisioner (default) or a PingFederate")  # fmt: skip
@@ -94,6 +110,9 @@ def register(commands: Any) -> None:
     pf.add_argument("--pf-ca-file", metavar="PEM", help="the CA of PingFederate's admin certificate")
     pf.add_argument("--pf-insecure", action="store_true", help="do not verify PingFederate's certificate")
     pf.add_argument("--pf-log-dir", metavar="DIR", help="PingFederate's log folder, to read its cycles from")
+    pf.add_argument("--pf-standin", choices=("12.1", "12.2"), help="no PingFederate at hand: the harness's stand-in "
+                    "playing this version (it enforces PingFederate's published API document), one per pytest worker, "
+                    "in front of the served emulator")  # fmt: skip
     run.add_argument("--channel", metavar="FILE", help="a channel file every scenario starts from "
                      "(PingFederate's outboundProvision shape; default: the documented defaults)")  # fmt: skip
     run.add_argument("--record", metavar="DIR", help="with --target zoom: record every exchange (redacted) for `drift`")

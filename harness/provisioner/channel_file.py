@@ -65,8 +65,6 @@ class ChannelFile:
         timeout: float | None = None,
     ) -> ChannelFile:
         """A channel from ``provision``'s options, the documented defaults for what they leave out."""
-        if filter and group_dn:
-            raise HarnessError("give --filter or --group-dn, not both")
         location = SourceLocation(base_dn=base_dn or "", filter=filter or DEFAULT_FILTER, group_dn=group_dn)
         channel = Channel(
             max_threads=max_threads or 1,
@@ -241,10 +239,9 @@ def _channel_source(node: _Node) -> tuple[SourceSettings, SourceLocation, Accoun
         nested_search=node.object("userSourceLocation").boolean("nestedSearch", False),
     )
     where = node.object("userSourceLocation")
+    # ChannelSourceLocation: "a DN and a LDAP filter": with both, the group's members that match it.
     group_dn = where.value.get("groupDN") or None
     ldap_filter = where.value.get("filter") or None
-    if group_dn and ldap_filter:
-        raise HarnessError(f"{where.where}: give groupDN or filter, not both")
     location = SourceLocation(
         base_dn=source.base_dn,
         filter=where.string("filter") if ldap_filter else DEFAULT_FILTER,

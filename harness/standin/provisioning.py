@@ -6,8 +6,9 @@ module's own reading of the document and of the connector's descriptor: target s
 name (found by label), a SELECT's value through its ``optionValues``, attribute codes to the
 descriptor's labels, an expression for a field fed by several attributes. Cycles leave PingFederate's
 log files: ``provisioner.log`` and ``provisioner-audit.log`` in the patterns of PingFederate's log4j2
-template, and ``provisioner-channel-summary.log`` only when the stand-in plays 12.2 or later (its
-line format is not published: the one here is the stand-in's own).
+template (a line where each cycle starts and one where it ends, in the stand-in's own words: PingFederate's
+are not published), and ``provisioner-channel-summary.log`` only when the stand-in plays 12.2 or later
+(its line format is not published either: the one here is the stand-in's own).
 """
 
 from __future__ import annotations
@@ -124,12 +125,15 @@ class ProvisioningLoop:
             running.store.close()
 
     def _loop(self) -> None:
+        """[I] The next pass ``synchronizationFrequency`` seconds after the last one ended (0, the
+        document's example: a tenth of a second), the setting read again as the wait goes on."""
         while not self._stop.is_set():
-            started = time.monotonic()
             self.run_once()
-            frequency = int(self.configuration.provisioning.get("synchronizationFrequency", 60))
-            # [I] 0 (the document's example) read as: the next cycle a tenth of a second after the last.
-            self._stop.wait(max(0.1, frequency - (time.monotonic() - started)))
+            ended = time.monotonic()
+            while not self._stop.wait(0.05):
+                frequency = int(self.configuration.provisioning.get("synchronizationFrequency", 60))
+                if time.monotonic() - ended >= max(0.1, frequency):
+                    break
 
     def run_once(self) -> list[ChannelSummary]:
         """One cycle of every active channel of every active connection."""
@@ -178,25 +182,24 @@ class ProvisioningLoop:
         client = ZoomClient(target, timeout=channel.timeout / 2, max_connections=channel.max_threads + 2)
         assert channel_file.data_store is not None
         source = LdapSource(channel_file.data_store, channel_file.source, channel.location, channel.source_attributes())
+        records = _Logged(self, connection["outboundProvision"]["channels"][index]["name"])
         provisioner = Provisioner(client, source, channel=channel, options=channel_file.options, store=store,
-                                  records=ProvisionerRecords(), clock=self.clock)  # fmt: skip
+                                  records=records, clock=self.clock)  # fmt: skip
         self._running[key] = _Running(key, configured, provisioner, store)
         return self._running[key]
 
     def _cycle(self, running: _Running, channel_name: str) -> ChannelSummary:
-        records = running.provisioner.records
-        logged, audited = len(records.log), len(records.audit)
+        """One cycle; its lines reach the log files as they come (``_Logged``). A cycle's failure is
+        logged, as PingFederate does, and the loop goes on."""
+        self._write_log("INFO", channel_name, "Provisioning cycle started")
         try:
             summary = running.provisioner.run_cycle()
         except Exception as error:
-            self._write_log("ERROR", channel_name, f"Provisioning cycle failed: {type(error).__name__}: {error}")
+            self._write_log("ERROR", channel_name, f"Provisioning cycle ended with an error: {type(error).__name__}: "
+                            f"{error}")  # fmt: skip
             return ChannelSummary(0, channel_name, failed=1)
-        for line in records.log[logged:]:
-            self._write(line_of(line, channel_name), "provisioner.log")
-        for record in records.audit[audited:]:
-            self._write(audit_line(record, channel_name), "provisioner-audit.log")
-        if self.summary_log:
-            self._write(summary_line(summary, channel_name, self.clock()), "provisioner-channel-summary.log")
+        self._write_log("INFO", channel_name, f"Provisioning cycle {summary.cycle_id} ended in "
+                        f"{round(summary.duration * 1000)} ms")  # fmt: skip
         return summary
 
     def _write_log(self, level: str, channel: str, message: str) -> None:
@@ -207,6 +210,27 @@ class ProvisioningLoop:
             return
         with self._files_lock, open(self.log_dir / name, "a", encoding="utf-8") as handle:
             handle.write(text + "\n")
+
+
+class _Logged(ProvisionerRecords):
+    """The engine's records, written to PingFederate's log files as they come."""
+
+    def __init__(self, loop: ProvisioningLoop, channel: str) -> None:
+        super().__init__()
+        self.loop, self.channel = loop, channel
+
+    def write_log(self, line: LogLine) -> None:
+        super().write_log(line)
+        self.loop._write(line_of(line, self.channel), "provisioner.log")
+
+    def write_audit(self, record: AuditRecord) -> None:
+        super().write_audit(record)
+        self.loop._write(audit_line(record, self.channel), "provisioner-audit.log")
+
+    def write_summary(self, summary: ChannelSummary) -> None:
+        super().write_summary(summary)
+        if self.loop.summary_log:
+            self.loop._write(summary_line(summary, self.channel, self.loop.clock()), "provisioner-channel-summary.log")
 
 
 def _stamp(seconds: float) -> str:

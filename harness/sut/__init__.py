@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from harness.directory.ldap import SourceSettings
 from harness.directory.source import Directory
@@ -56,6 +56,10 @@ class SystemUnderTest(Protocol):
 
     def token_requests(self) -> int:
         """How many access tokens the system asked Zoom for."""
+
+    def zoom_exchanges(self) -> list[dict[str, Any]]:
+        """What the system sent Zoom since last asked, where the harness does not see its calls
+        itself (PingFederate: from Zoom's journal); the reference provisioner's are seen: none."""
 
     def close(self) -> None:
         """Undo everything the system under test was given (PingFederate: what the adapter made)."""

@@ -4,6 +4,7 @@ connector (``harness.provisioner``), run in this process."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from harness.provisioner.engine import Provisioner
 from harness.provisioner.records import ChannelSummary, ProvisionerRecords
@@ -52,6 +53,9 @@ class ReferenceSystem:
 
     def token_requests(self) -> int:
         return self.client.auth.token_requests if self.client is not None else 0
+
+    def zoom_exchanges(self) -> list[dict[str, Any]]:
+        return []  # its client's own hook gives the evidence every exchange
 
     def close(self) -> None:
         """Nothing to undo: the provisioner lives in this process and its state in the world's store."""

@@ -120,5 +120,10 @@ class EmulatorControl:
     def journal(self) -> list[dict[str, Any]]:
         return list(self._call("GET", "/journal")["entries"])
 
+    def journal_after(self, number: int) -> tuple[list[dict[str, Any]], int]:
+        """The exchanges after the ``number``-th, and the number of the newest."""
+        answer = self._call("GET", f"/journal?after={number}")
+        return list(answer["entries"]), int(answer["last"])
+
     def settings(self, **changes: Any) -> dict[str, Any]:
         return dict(self._call("PATCH", "/settings", changes))

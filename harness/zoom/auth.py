@@ -70,6 +70,9 @@ class ZoomS2SAuth(httpx.Auth):
         assert used is not None
         request.headers["Authorization"] = f"Bearer {used.value}"
         response = yield request
+        if response.status_code == 401:
+            # httpx reads the body for a flow only in Auth's own sync_auth_flow, which this overrides.
+            response.read()
         if response.status_code != 401 or not _is_code_124(response):
             return
         with lock:

@@ -17,7 +17,7 @@ emulator. It needs no token; the served emulator binds to loopback for that reas
 | GET    /_emulator/clock                      | the emulator's time                           |
 | POST   /_emulator/clock                      | {"advance": s} or {"freeze": bool}            |
 | GET|POST|DELETE /_emulator/faults            | list, add or clear fault rules                |
-| GET|DELETE /_emulator/journal               | read or clear the redacted journal            |
+| GET|DELETE /_emulator/journal[?after=N]     | read (all, or after the N-th) or clear it      |
 | GET|PATCH /_emulator/settings               | read or change the behaviour switches         |
 """
 
@@ -266,7 +266,15 @@ def clear_faults(call: Call) -> Reply:
 
 @routes.route("GET", f"{PREFIX}/journal", "control.journal.get")
 def get_journal(call: Call) -> Reply:
-    return Reply(200, {"entries": [e.to_dict() for e in call.emulator.journal.entries()]})
+    """Every kept exchange; with ``?after=N`` those numbered after N, and ``last``, the number of the
+    newest (a reader polling the journal asks for what is new to it)."""
+    after = call.query.get("after")
+    if after is None:
+        return Reply(200, {"entries": [e.to_dict() for e in call.emulator.journal.entries()]})
+    if not after.isdigit():
+        return Reply(400, {"code": 300, "message": "after must be a whole number"})
+    entries, last = call.emulator.journal.entries_after(int(after))
+    return Reply(200, {"entries": [e.to_dict() for e in entries], "last": last})
 
 
 @routes.route("DELETE", f"{PREFIX}/journal", "control.journal.clear")

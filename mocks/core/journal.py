@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import threading
@@ -57,11 +58,14 @@ class Journal:
     def __init__(self, size: int = 10_000) -> None:
         self._raw: deque[_Raw] = deque(maxlen=size)
         self._lock = threading.Lock()
+        #: Every exchange's number, from 1: a reader asks for those after the last it saw.
+        self._numbers = itertools.count(1)
 
     def record(self, now: float, request: WireRequest, answer: Answer | None, route: str, note: str = "") -> None:
         answered = answer is not None
         self._raw.append(  # deque.append is atomic
             (
+                next(self._numbers),
                 now,
                 request.method,
                 request.base,
@@ -80,7 +84,15 @@ class Journal:
     def entries(self) -> list[JournalEntry]:
         with self._lock:
             raw = list(self._raw)
-        return [_redacted(*item) for item in raw]
+        return [_redacted(*item[1:]) for item in raw]
+
+    def entries_after(self, number: int) -> tuple[list[JournalEntry], int]:
+        """The exchanges numbered after ``number`` (still kept), and the last number given so far:
+        a reader polling the journal redacts only what is new to it."""
+        with self._lock:
+            raw = list(self._raw)
+        fresh = [item for item in raw if item[0] > number]
+        return [_redacted(*item[1:]) for item in fresh], raw[-1][0] if raw else 0
 
     def clear(self) -> None:
         with self._lock:

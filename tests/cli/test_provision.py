@@ -103,8 +103,8 @@ def test_activation_refusal_is_one_line(tmp_path: Path) -> None:
 def test_bad_options_are_one_line(tmp_path: Path) -> None:
     ldif = tmp_path / "p.ldif"
     ldif.write_text("dn: uid=a,dc=example,dc=com\nmail: a@example.com\n")
-    both = _provision("--source", str(ldif), "--filter", "(a=b)", "--group-dn", "cn=g")
-    assert both.returncode == 2 and "not both" in both.stderr
+    both = _provision("--source", str(ldif), "--filter", "(a=b", "--group-dn", "cn=g")
+    assert both.returncode == 2 and "not a valid LDAP filter: (a=b" in both.stderr
     unknown = _provision("--source", str(ldif), "--bogus")
     assert unknown.returncode == 2 and "unrecognized arguments" in unknown.stderr
     assert "Traceback" not in both.stderr + unknown.stderr

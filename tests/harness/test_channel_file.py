@@ -135,8 +135,6 @@ REFUSALS = [
     ("outboundProvision.targetSettings.0.name", "Tenant", "c.yaml.outboundProvision.targetSettings[0].name is "
      "'Tenant'; expected one of Account ID, Client ID, Client Secret, User Create, User Update, User Disable / "
      "Delete, Remove User Action"),
-    ("outboundProvision.channels.0.channelSource.userSourceLocation.filter", "(ou=x)",
-     f"{CHANNEL}.channelSource.userSourceLocation: give groupDN or filter, not both"),
     ("dataStore.hostnames", [], "c.yaml.dataStore.hostnames must list host:port"),
 ]  # fmt: skip
 
@@ -149,6 +147,14 @@ def test_a_file_pingfederate_would_refuse_is_refused_naming_the_field(
     with pytest.raises(HarnessError) as refused:
         ChannelFile.from_document(_broken(path, value), "c.yaml")
     assert str(refused.value) == message
+
+
+def test_a_group_dn_and_a_filter_together_keep_both(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ChannelSourceLocation: "a DN and a LDAP filter": the group's members that match the filter."""
+    monkeypatch.setenv("TEST_LDAP_PASSWORD", "s3cret")
+    document = _broken("outboundProvision.channels.0.channelSource.userSourceLocation.filter", "(ou=x)")
+    location = ChannelFile.from_document(document, "c.yaml").channel.location
+    assert (location.group_dn is not None, location.filter) == (True, "(ou=x)")
 
 
 def test_a_password_variable_that_is_not_set_is_named(monkeypatch: pytest.MonkeyPatch) -> None:

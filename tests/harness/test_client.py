@@ -43,6 +43,22 @@ def test_renews_once_after_a_401_code_124(world: World) -> None:
     assert client.auth.token_requests == 2
 
 
+def test_renews_after_a_401_code_124_over_a_real_connection() -> None:
+    """Over the network the 401's body is streamed: the flow reads it before it reads its code (the
+    PingFederate stand-in's cycles failed on ResponseNotRead until it did)."""
+    from mocks.serving.server import ServedEmulator
+
+    with ServedEmulator() as served:
+        credentials = served.emulator.ready_account()
+        target = Target(**{**credentials.to_dict(), "token_url": f"{served.url}/oauth/token",
+                           "api_base_url": served.url})  # fmt: skip
+        with ZoomClient(target) as client:  # no exchange hook: nothing else reads the answers
+            client.find_user("x@example.com")
+            served.emulator.inject(route="scim.users.list", invalidate_tokens=True)
+            assert client.find_user("x@example.com") is None
+            assert client.auth.token_requests == 2
+
+
 def test_concurrent_callers_share_one_renewal(world: World) -> None:
     client = world.client()
     errors: list[BaseException] = []

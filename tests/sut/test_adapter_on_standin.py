@@ -24,8 +24,8 @@ from harness.directory.slapd import DirectoryServer
 from harness.directory.source import DEFAULT_FILTER, Directory, SourceLocation
 from harness.provisioner.channel import Channel, ProvisioningOptions
 from harness.provisioner.mapping import FieldMapping, Mapping
-from harness.provisioner.records import AuditRecord, ChannelSummary
-from harness.standin.provisioning import audit_line, summary_line
+from harness.provisioner.records import AuditRecord, ChannelSummary, LogLine
+from harness.standin.provisioning import audit_line, line_of, summary_line
 from harness.standin.server import StandIn, StandInOptions
 from harness.sut import ChannelSetup
 from harness.sut.pingfederate import AdminAddress, PingFederateError, PingFederateSystem
@@ -189,7 +189,7 @@ class FakeCycles:
     """PingFederate's provisioner, played by a script: each time the adapter's channel is active,
     the next scripted cycle's lines are written (``{channel}`` is the channel's stored name)."""
 
-    def __init__(self, standin: StandIn, cycles: list[dict[str, list[str]]]) -> None:
+    def __init__(self, standin: StandIn, cycles: list[dict[str, list[Any]]]) -> None:
         self.standin, self.cycles = standin, list(cycles)
         self.folder = standin.options.log_dir
         self._stop = threading.Event()
@@ -216,8 +216,13 @@ class FakeCycles:
             channel = active[0]["outboundProvision"]["channels"][0]["name"]
             time.sleep(0.1)
             for name, lines in self.cycles.pop(0).items():
-                with (self.folder / name).open("a") as handle:
-                    handle.writelines(line.format(channel=channel) + "\n" for line in lines)
+                for line in lines:
+                    if isinstance(line, float):  # a pause within the cycle
+                        time.sleep(line)
+                        continue
+                    into, text = line if isinstance(line, tuple) else (name, line)  # (another file, its line)
+                    with (self.folder / into).open("a") as handle:
+                        handle.write(text.format(channel=channel) + "\n")
 
 
 def _audit(event: str, guid: str, ok: bool = True, cycle: int = 7) -> str:
@@ -282,6 +287,23 @@ def test_on_12_1_a_cycle_ends_when_its_audit_lines_go_quiet(tmp_path: Path) -> N
         took = time.monotonic() - started
     assert (summary.created, summary.disabled, summary.updated, summary.failed) == (2, 1, 0, 1)
     assert summary.cycle_id == 7 and took < 6
+
+
+def _log(message: str) -> str:
+    return line_of(LogLine(time.time(), "INFO", "channel", message), "{channel}")
+
+
+def test_on_12_1_a_cycle_ends_at_its_end_line_when_the_log_marks_cycles(tmp_path: Path) -> None:
+    standin = _version_12_1(tmp_path)
+    system = _system(standin, tmp_path, cycle_timeout=20)
+    system.configure(_setup())
+    # Quieter than a synchronization interval mid-cycle (a Retry-After being waited out): not its end.
+    audit = "provisioner-audit.log"
+    lines = [_log("Provisioning cycle started"), (audit, _audit("CREATE", "a")), 1.6, (audit, _audit("CREATE", "b")),
+             _log("Provisioning cycle 4 ended in 1700 ms")]  # fmt: skip
+    with FakeCycles(standin, [{"provisioner.log": lines}]):
+        summary = system.next_cycle()
+    assert (summary.created, summary.cycle_id, summary.duration) == (2, 4, 1.7)
 
 
 def test_on_12_1_a_cycle_with_no_changes_ends_within_a_bounded_wait(tmp_path: Path) -> None:

@@ -184,8 +184,8 @@ def test_run_against_an_unreachable_pingfederate_is_one_line(tmp_path: Path) -> 
 
 
 def test_the_report_names_pingfederates_version_and_connector() -> None:
-    from harness.bdd.plugin import describe_pingfederate
+    from harness.bdd.pingfederate import describe
 
     with StandIn(StandInOptions(version="12.1", password="pw")) as served:
-        described = describe_pingfederate(AdminAddress(served.url, "Administrator", "pw"))
+        described = describe(AdminAddress(served.url, "Administrator", "pw"))
     assert described == "PingFederate 12.1.0.4 (connector com.pingidentity.provisioner.saas.zoom.ZoomProvisioner)"

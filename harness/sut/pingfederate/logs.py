@@ -143,3 +143,10 @@ def _deactivates(body: str) -> bool:
         if isinstance(value, dict) and value.get("active") is False:
             return True
     return False
+
+
+#: [U] How the provisioner marks a cycle's start and end in ``provisioner.log`` (PingFederate's own
+#: wording is not published; these match the stand-in's and are the adapter's first choice). A
+#: PingFederate that writes no such line is read by the quiet period instead (see ``cycles``).
+CYCLE_STARTED = re.compile(r"\bcycle\b.*\bstarted\b", re.I)
+CYCLE_ENDED = re.compile(r"\bcycle\b(?:\s+(?P<cycle>\d+))?\s+ended\b(?:.*?\bin\s+(?P<ms>\d+)\s*ms\b)?", re.I)

@@ -19,7 +19,6 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -29,21 +28,11 @@ from harness.provisioner.records import ChannelSummary, ProvisionerRecords
 from harness.sut import ChannelSetup
 from harness.sut.pingfederate.admin import PROVISIONING_SETTINGS, AdminClient, PingFederateError, check_prerequisites
 from harness.sut.pingfederate.connector import ZoomConnector
-from harness.sut.pingfederate.logs import (
-    AUDIT,
-    PROVISIONER,
-    SUMMARY,
-    LogFolder,
-    audit_summary,
-    journal_summary,
-    parse_audit,
-    parse_log,
-    parse_summary,
-)
+from harness.sut.pingfederate.cycles import CycleReader, Journal
+from harness.sut.pingfederate.logs import LogFolder
 from harness.sut.pingfederate.payloads import data_store, sp_connection
 from harness.zoom.preflight import Check, Readiness
 
-Journal = Callable[[], list[dict[str, Any]]]
 #: The cycle interval a run sets: the document declares no minimum (its example shows 0), and one
 #: second keeps a cycle's wait short while leaving the adapter time to park the channel after it.
 RUN_FREQUENCY = 1
@@ -92,15 +81,18 @@ class PingFederateSystem:
         self.base_dn = base_dn
         self.records = ProvisionerRecords()
         check_prerequisites(admin)
-        self.logs = LogFolder(log_dir) if log_dir else None
         self.journal = journal
         self.ledger = ledger
-        self.cycle_timeout, self.poll, self.sleep, self.clock = cycle_timeout, poll, sleep, clock
+        self.sleep = sleep
         self.connector = ZoomConnector.discover(admin)
         self.version = admin.version()
         #: PingFederate writes ``provisioner-channel-summary.log`` from 12.2.
-        self.summaries_logged = _newer_than(self.version, (12, 2))
         self.frequency = int((admin.get(PROVISIONING_SETTINGS) or {}).get("synchronizationFrequency", 60))
+        self.cycles = CycleReader(
+            self.records, LogFolder(log_dir) if log_dir else None, journal,
+            summaries_logged=_newer_than(self.version, (12, 2)), frequency=self.frequency, timeout=cycle_timeout,
+            poll=poll, sleep=sleep, clock=clock,
+        )  # fmt: skip
         self.description = f"PingFederate {self.version} (connector {self.connector.id})"
         self.run_id = run_id or os.urandom(4).hex()
         self.store_id = f"zoomharnessds{self.run_id}"
@@ -108,7 +100,10 @@ class PingFederateSystem:
         self.created: list[str] = []
         self.setup: ChannelSetup | None = None
         self._active = True
-        self._journal_seen = 0
+        #: Zoom's journal is the session's: this system's calls are the ones after its start.
+        self._journal_start = self._position()
+        #: What PingFederate sent Zoom in cycles and activations not yet handed to the evidence.
+        self._exchanges: list[dict[str, Any]] = []
 
     @property
     def channel_name(self) -> str:
@@ -148,8 +143,10 @@ class PingFederateSystem:
     def activate(self) -> Readiness:
         """Save the channel active without bypassing validation: PingFederate checks the app with
         Zoom. It is parked again at once; cycles activate it while they run."""
+        mark = self._position()
         try:
-            self._save(active=True, bypass=False)
+            with self._watching(mark):
+                self._save(active=True, bypass=False)
         except PingFederateError as refusal:
             self._active = False
             raise ActivationRefused(Readiness([Check("pingfederate", False, str(refusal))])) from None
@@ -170,79 +167,40 @@ class PingFederateSystem:
             self.sleep(self.frequency)
             summary = ChannelSummary(0, self.setup.channel.name, active=False)
         else:
+            mark = self._position()
             self._save(active=True, bypass=True)
             try:
-                summary = self._await_cycle()
+                with self._watching(mark):
+                    summary = self.cycles.await_cycle(self.channel_name, self.setup.channel.name, mark)
             finally:
                 self._save(active=False, bypass=True)
         self.records.summaries.append(summary)
         return summary
 
-    def _await_cycle(self) -> ChannelSummary:
-        started = self.clock()
-        deadline = started + self.cycle_timeout
-        audited = len(self.records.audit)
-        seen_calls = len(self.journal()) if self.journal is not None else 0
-        last_activity: float | None = None
-        # A cycle that changes nothing leaves no line: it has run within two intervals (and a margin).
-        bounded = 2 * max(self.frequency, 1) + 0.5
-        while self.clock() < deadline:
-            summary, moved = self._read_logs()
-            if summary is not None:
-                return summary
+    # -- Zoom's side -----------------------------------------------------------------------
+
+    def _position(self) -> int:
+        return self.cycles.position()
+
+    @contextmanager
+    def _watching(self, mark: int) -> Iterator[None]:
+        """What PingFederate sends Zoom meanwhile is kept for the evidence."""
+        try:
+            yield
+        finally:
             if self.journal is not None:
-                calls = len(self.journal())
-                moved, seen_calls = moved or calls > seen_calls, calls
-            now = self.clock()
-            if moved:
-                last_activity = now
-            if not (self.summaries_logged and self.logs is not None):
-                quiet = now - (last_activity if last_activity is not None else started)
-                if quiet >= (max(self.frequency, 1) if last_activity is not None else bounded):
-                    return self._quiet_summary(audited)
-            self.sleep(self.poll)
-        raise PingFederateError(f"no provisioning cycle of the channel {self.channel_name} within "
-                                f"{self.cycle_timeout:g} s")  # fmt: skip
+                self._exchanges.extend(self.journal(mark)[0])
 
-    def _read_logs(self) -> tuple[ChannelSummary | None, bool]:
-        """New lines of the run's channel: kept as records; the summary when one came."""
-        if self.logs is None:
-            return None, False
-        assert self.setup is not None
-        name, shown = self.channel_name, self.setup.channel.name
-        moved = False
-        for line in self.logs.new_lines(AUDIT):
-            record = parse_audit(line, name)
-            if record is not None:
-                self.records.audit.append(replace(record, channel_id=shown))
-                moved = True
-        for line in self.logs.new_lines(PROVISIONER):
-            logged = parse_log(line, name)
-            if logged is not None:
-                self.records.log.append(logged)
-                moved = True
-        if self.summaries_logged:
-            for line in self.logs.new_lines(SUMMARY):
-                summary = parse_summary(line, name)
-                if summary is not None:
-                    return replace(summary, channel=shown), True
-        return None, moved
-
-    def _quiet_summary(self, audited: int) -> ChannelSummary:
-        assert self.setup is not None
-        if self.logs is not None:
-            return audit_summary(self.records.audit[audited:], self.setup.channel.name)
-        assert self.journal is not None, "give PingFederate's log folder or the emulator's journal"
-        entries = self.journal()
-        summary = journal_summary(entries[self._journal_seen :], self.setup.channel.name,
-                                  len(self.records.summaries) + 1)  # fmt: skip
-        self._journal_seen = len(entries)
-        return summary
+    def zoom_exchanges(self) -> list[dict[str, Any]]:
+        """PingFederate's exchanges with Zoom since the last time they were asked for (the harness
+        does not see PingFederate's calls itself: they come from Zoom's journal)."""
+        taken, self._exchanges = self._exchanges, []
+        return taken
 
     def token_requests(self) -> int:
         if self.journal is None:
             return 0
-        return sum(1 for e in self.journal() if "/oauth/token" in e.get("url", ""))
+        return sum(1 for e in self.journal(self._journal_start)[0] if "/oauth/token" in e.get("url", ""))
 
     def close(self) -> None:
         """Remove what the adapter created, newest first: PingFederate deletes only an inactive
