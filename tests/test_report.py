@@ -113,7 +113,7 @@ def test_a_requirement_with_a_scenario_that_did_not_run_is_partial_and_not_certi
     assert "ENG-07" in gaps(document)
     page = render_html(document)
     block = page[page.index('id="ENG-07"') :]
-    assert 'status-partial' in block[:200]
+    assert "status-partial" in block[:200]
     assert '<div class="partial">Not certified: 1 of 2 scenarios did not run.</div>' in block
     assert "needs the client to share the emulator&#x27;s clock" in block
 

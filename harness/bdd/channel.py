@@ -162,9 +162,15 @@ class ChannelUnderTest:
         """The system under test, configured with the channel as the steps have set it so far."""
         if self._configured_for != self.zoom.real_waits:
             settings = dict(self.settings)
-            timeout = settings.pop("timeout", 60.0)
-            if self.zoom.scaled:
-                timeout = max(self.zoom.seconds(timeout), 2 * self.zoom.real_waits)
+            timeout = settings.pop("timeout", None)
+            # PingFederate lives in real time and takes whole seconds: a timeout no scenario set stays
+            # PingFederate's 60 s, rather than a scaled second its real retry backoff can outlast.
+            if timeout is None and self.session.pingfederate is not None:
+                timeout = 60.0
+            elif self.zoom.scaled:
+                timeout = max(self.zoom.seconds(60.0 if timeout is None else timeout), 2 * self.zoom.real_waits)
+            elif timeout is None:
+                timeout = 60.0
             channel = Channel(location=self.location, mapping=self.mapping, timeout=timeout, **settings)
             setup = ChannelSetup(self.target or self.zoom.target, channel, self.options, self._source(channel),
                                  self._source_settings())  # fmt: skip

@@ -39,7 +39,8 @@ REFERENCE_ONLY_REASON = (
     "the calls in flight inside its client), which PingFederate does not expose"
 )
 IN_PROCESS_REASON = (
-    "needs the client to share the emulator's clock (token renewal timing), which only the in-process emulator offers"
+    "needs the client to share the emulator's clock (token renewal timing), which only the in-process emulator and "
+    "the PingFederate stand-in offer"
 )
 
 
@@ -237,6 +238,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     kind = TargetKind(config.option.zoom_target)  # a dry run skips as its target would
     other_system = config.option.zoom_sut != "reference"
     unproxied = kind is TargetKind.ZOOM and other_system and not config.option.zoom_proxy
+    # The stand-in's clock is the served emulator's (as a PingFederate under a time agent would be).
+    shared_clock = other_system and bool(config.option.zoom_pf_standin) and not config.option.zoom_dry_run
     for item in items:
         # JUnit XML carries each scenario's requirement IDs as properties.
         item.user_properties.extend(("requirement", requirement) for requirement in requirement_ids(item))
@@ -244,7 +247,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=REFERENCE_ONLY_REASON))
         elif kind is TargetKind.ZOOM and item.get_closest_marker("emulator_only"):
             item.add_marker(pytest.mark.skip(reason=EMULATOR_ONLY_REASON))
-        elif kind is not TargetKind.EMULATOR and item.get_closest_marker("in_process"):
+        elif kind is not TargetKind.EMULATOR and not shared_clock and item.get_closest_marker("in_process"):
             item.add_marker(pytest.mark.skip(reason=IN_PROCESS_REASON))
         elif unproxied and item.get_closest_marker("injects_faults"):
             item.add_marker(pytest.mark.skip(reason=UNPROXIED_REASON))

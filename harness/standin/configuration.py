@@ -48,7 +48,7 @@ _RESULT_IDS = {400: "invalid_request", 404: "resource_not_found", 422: "validati
 
 def load_descriptors(path: Path = ZOOM_DESCRIPTOR) -> list[dict[str, Any]]:
     document = json.loads(path.read_text(encoding="utf-8"))
-    return [item for item in document["items"]]
+    return list(document["items"])
 
 
 @dataclass
@@ -90,7 +90,7 @@ class Configuration:
 
     def update_data_store(self, store_id: str, body: dict[str, Any], *, external: bool) -> dict[str, Any]:
         with self.lock:
-            old = self._data_store(store_id)
+            old = self.data_store(store_id)
             store = {**body, "id": store_id}
             if "password" not in store and "encryptedPassword" in body:
                 store["password"] = old.get("password")
@@ -103,7 +103,7 @@ class Configuration:
     def delete_data_store(self, store_id: str) -> None:
         """ "Only unused data stores can be deleted.\""""
         with self.lock:
-            self._data_store(store_id)
+            self.data_store(store_id)
             users = [c["id"] for c in self.connections.values() if store_id in _store_refs(c)]
             if users:
                 raise ApiRefusal(422, "Resource is in use and cannot be deleted.", [
@@ -119,7 +119,7 @@ class Configuration:
             view["encryptedPassword"] = _opaque(store["password"])
         return view
 
-    def _data_store(self, store_id: str) -> dict[str, Any]:
+    def data_store(self, store_id: str) -> dict[str, Any]:
         if store_id not in self.data_stores:
             raise ApiRefusal(404, f"Resource '{store_id}' not found.")
         return self.data_stores[store_id]
@@ -156,7 +156,7 @@ class Configuration:
 
     def update_connection(self, connection_id: str, body: dict[str, Any], *, external: bool) -> dict[str, Any]:
         with self.lock:
-            old = self._connection(connection_id)
+            old = self.connection(connection_id)
             connection = {**copy.deepcopy(body), "id": connection_id}
             self._entity_id(connection)
             self._provisioning(connection, old, external)
@@ -167,7 +167,7 @@ class Configuration:
     def delete_connection(self, connection_id: str) -> None:
         """ "Only inactive connections can be deleted.\""""
         with self.lock:
-            connection = self._connection(connection_id)
+            connection = self.connection(connection_id)
             if connection.get("active", True):
                 raise ApiRefusal(422, "Resource is in use and cannot be deleted.", [
                     Violation("active", "Only inactive connections can be deleted.")])  # fmt: skip
@@ -186,7 +186,7 @@ class Configuration:
                     setting["encryptedValue"] = _opaque(setting.pop("value"))
         return view
 
-    def _connection(self, connection_id: str) -> dict[str, Any]:
+    def connection(self, connection_id: str) -> dict[str, Any]:
         if connection_id not in self.connections:
             raise ApiRefusal(404, f"Resource '{connection_id}' not found.")
         return self.connections[connection_id]

@@ -23,6 +23,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from harness.directory.ldap import LdapSource
 from harness.errors import HarnessError
 from harness.provisioner.channel_file import ChannelFile
@@ -59,6 +61,16 @@ class ZoomEndpoints:
 
     token_url: str
     api_base_url: str
+    #: The served emulator's control surface: when given, the stand-in's clock is the emulator's (as
+    #: a JVM's under a time-shifting agent), so that a scenario moving Zoom's clock moves its clock too.
+    control_url: str | None = None
+
+    def clock(self) -> Callable[[], float]:
+        if self.control_url is None:
+            return time.time
+        http = httpx.Client(timeout=10)
+        url = f"{self.control_url}/clock"
+        return lambda: float(http.get(url).json()["now"])
 
 
 def channel_document(configuration: Configuration, connection: dict[str, Any], index: int) -> dict[str, Any]:
@@ -105,11 +117,14 @@ class ProvisioningLoop:
     log_dir: Path | None = None
     #: ``provisioner-channel-summary.log`` exists from PingFederate 12.2.
     summary_log: bool = False
-    clock: Callable[[], float] = time.time
+    clock: Callable[[], float] = field(init=False)
     _running: dict[str, _Running] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     _files_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.clock = self.zoom.clock()
 
     def start(self) -> ProvisioningLoop:
         self._thread = threading.Thread(target=self._loop, name="standin-provisioner", daemon=True)
@@ -179,7 +194,8 @@ class ProvisioningLoop:
         target = Target(credentials.get("account_id", ""), credentials.get("client_id", ""),
                         credentials.get("client_secret", ""), self.zoom.token_url, self.zoom.api_base_url)  # fmt: skip
         channel = channel_file.channel
-        client = ZoomClient(target, timeout=channel.timeout / 2, max_connections=channel.max_threads + 2)
+        client = ZoomClient(target, timeout=channel.timeout / 2, max_connections=channel.max_threads + 2,
+                            clock=self.clock)  # fmt: skip
         assert channel_file.data_store is not None
         source = LdapSource(channel_file.data_store, channel_file.source, channel.location, channel.source_attributes())
         records = _Logged(self, connection["outboundProvision"]["channels"][index]["name"])

@@ -81,11 +81,11 @@ def test_an_active_channel_provisions_on_its_schedule_and_logs_as_pingfederate(
     with StandIn(options) as standin, httpx.Client(base_url=f"{standin.url}/pf-admin-api/v1",
                                                    auth=("Administrator", "pw"),
                                                    headers={"X-XSRF-Header": "PingFederate"}) as admin:  # fmt: skip
-        store = {"type": "LDAP", "id": "dir", "name": "dir", "ldapType": "GENERIC",
-                 "hostnames": [f"{slapd.host}:{slapd.port}"], "userDN": slapd.bind_dn, "password": slapd.password}  # fmt: skip
+        store = {"type": "LDAP", "id": "dir", "name": "dir", "ldapType": "GENERIC", "userDN": slapd.bind_dn,
+                 "hostnames": [f"{slapd.host}:{slapd.port}"], "password": slapd.password}  # fmt: skip
         assert admin.post("/dataStores", json=store).status_code == 201  # validated: the stand-in binds to it
-        assert admin.put("/serverSettings/outboundProvisioning",
-                         json={"dataStoreRef": {"id": "ProvisionerDS"}, "synchronizationFrequency": 1}).status_code == 200  # fmt: skip
+        pace = {"dataStoreRef": {"id": "ProvisionerDS"}, "synchronizationFrequency": 1}
+        assert admin.put("/serverSettings/outboundProvisioning", json=pace).status_code == 200
         saved = admin.post("/idp/spConnections", json=_connection(slapd, people.root_dn, credentials, active=True))
         assert saved.status_code == 201, saved.text  # validated: Zoom accepted the app's credentials
         state = zoom.emulator.state
