@@ -24,7 +24,7 @@ _ROOTS = itertools.count()
 BYPASS = {"X-BypassExternalValidation": "true"}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def zoom() -> Iterator[ServedEmulator]:
     with ServedEmulator() as served:
         yield served
