@@ -306,6 +306,26 @@ def test_on_12_1_a_cycle_ends_at_its_end_line_when_the_log_marks_cycles(tmp_path
     assert (summary.created, summary.cycle_id, summary.duration) == (2, 4, 1.7)
 
 
+def test_an_end_line_written_after_the_last_cycle_was_read_does_not_end_the_next(
+    standin: StandIn, tmp_path: Path
+) -> None:
+    """12.2 writes the summary before the cycle's end line: the adapter, done at the summary, finds
+    that end line first when the next cycle begins. It ends only a cycle that started since."""
+    system = _system(standin, tmp_path, cycle_timeout=20)
+    system.configure(_setup())
+    summaries = "provisioner-channel-summary.log"
+    first = [_log("Provisioning cycle started"), (summaries, _summary(1, cycle=1)), 0.3,
+             _log("Provisioning cycle 1 ended in 5 ms")]  # fmt: skip
+    second = [0.5, _log("Provisioning cycle started"), ("provisioner-audit.log", _audit("CREATE", "b", cycle=2)),
+              (summaries, _summary(2, cycle=2)), _log("Provisioning cycle 2 ended in 5 ms")]  # fmt: skip
+    with FakeCycles(standin, [{"provisioner.log": first}, {"provisioner.log": second}]):
+        assert system.next_cycle().created == 1
+        time.sleep(0.5)  # the first cycle's end line lands while the channel is parked
+        summary = system.next_cycle()
+    assert (summary.cycle_id, summary.created) == (2, 2)
+    assert [a.source_id for a in system.records.audit] == ["b"]
+
+
 def test_on_12_1_a_cycle_with_no_changes_ends_within_a_bounded_wait(tmp_path: Path) -> None:
     standin = _version_12_1(tmp_path)
     system = _system(standin, tmp_path, cycle_timeout=60)

@@ -51,6 +51,8 @@ class CycleReader:
     clock: Callable[[], float] = time.monotonic
     #: Whether this PingFederate marks cycle boundaries in provisioner.log (learnt from its lines).
     marks_cycles: bool = field(default=False)
+    #: Whether the awaited cycle's start line has been read.
+    _began: bool = field(default=False)
 
     def position(self) -> int:
         return self.journal(LATEST)[1] if self.journal is not None else 0
@@ -61,6 +63,7 @@ class CycleReader:
         audited = len(self.records.audit)
         seen_calls, last_activity = mark, None
         interval = max(self.frequency, 1)
+        self._began = False
         while self.clock() < started + self.timeout:
             summary, ended, moved = self._read(channel, shown)
             if summary is not None:
@@ -99,10 +102,11 @@ class CycleReader:
             self.records.log.append(logged)
             moved = True
             if CYCLE_STARTED.search(logged.message):
-                self.marks_cycles = True
+                self.marks_cycles = self._began = True
             end = CYCLE_ENDED.search(logged.message)
-            if end is not None:
-                self.marks_cycles = True
+            # Only the end of a cycle that started during this wait: the last cycle's end line can
+            # come after its summary, which ended the last wait.
+            if end is not None and self._began:
                 ended = (int(end["cycle"] or 0), int(end["ms"] or 0) / 1000)
         if self.summaries_logged:
             for line in self.logs.new_lines(SUMMARY):
