@@ -7,6 +7,7 @@ import atexit
 import hashlib
 import os
 import secrets
+import threading
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -22,6 +23,8 @@ from harness.directory.slapd import INSTALL_HINT, DirectoryServer, Slapd, slapd_
 from harness.errors import HarnessError
 from harness.provisioner.channel_file import ChannelFile
 from harness.state_dir import state_dir
+from harness.stopping import install as install_stop_signals
+from harness.stopping import installed as signals_installed
 from harness.targets.guard import Ledger, clean_up, new_run_marker
 from harness.zoom.target import Target, require_real_account
 
@@ -129,6 +132,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     remember_step_lookups()
+    # SIGTERM and SIGHUP tear the session down as Ctrl+C does (in xdist's workers too, which hold
+    # slapd, served emulators and stand-ins); a process killed outright is left to slapd's watchdog.
+    if threading.current_thread() is threading.main_thread() and not signals_installed():
+        install_stop_signals()
     config.addinivalue_line("markers", "req(id): the requirement a scenario certifies")
     config.addinivalue_line("markers", "emulator_only: needs the emulator's control surface")
     config.addinivalue_line("markers", "in_process: needs the client to share the emulator's clock")

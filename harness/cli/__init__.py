@@ -4,10 +4,12 @@ its parser beside its handler."""
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Callable, Sequence
 
 from harness import __version__
+from harness import stopping as signals
 from harness.cli import channel, directory, drift, pingfederate, provision, run, selftest, serve, verify
 from harness.errors import HarnessError
 
@@ -30,10 +32,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
-        return func(args)
+        with signals.stopped_by_signals():
+            status = func(args)
     except HarnessError as error:
+        if signals.received:  # what broke is the stop: say that
+            return _stopped(args.command)
         print(f"zoom-harness {args.command}: error: {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print(f"zoom-harness {args.command}: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:
+        print(f"zoom-harness {args.command}: stopped by {signals.name(stop)}; what it started is stopped "
+              "and its temporary files removed", file=sys.stderr)  # fmt: skip
+        return signals.exit_status(stop)
+    if signals.received:  # pytest caught the signal and tore the session down itself
+        return _stopped(args.command)
+    return status
+
+
+def _stopped(command: str) -> int:
+    signum = signals.received[-1]
+    print(f"zoom-harness {command}: stopped by {signal.Signals(signum).name}; the session was torn down "
+          "(slapd, served emulators and stand-ins stopped, ledgers kept)", file=sys.stderr)  # fmt: skip
+    return 128 + signum

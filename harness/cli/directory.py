@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 from typing import Any
 
 from harness.errors import HarnessError
@@ -37,10 +36,10 @@ def _directory_serve(args: argparse.Namespace) -> int:
         print("    Account status      nsAccountLock (flag, disabled when true) or userAccountControl (AD)")
         if seed is not None:
             print(f"  Loaded {added} entries from {args.seed}")
-        print("  (Ctrl+C stops the server and removes its files)", flush=True)
-        with contextlib.suppress(KeyboardInterrupt):
-            while slapd.process is not None and slapd.process.poll() is None:
-                time.sleep(0.5)
+        print("  (Ctrl+C, SIGTERM or SIGHUP stops the server and removes its files)", flush=True)
+        while slapd.process is not None and slapd.process.poll() is None:
+            time.sleep(0.5)
+        raise HarnessError(f"slapd stopped by itself: {slapd.log_tail()}")
     finally:
         slapd.stop()
     return 0

@@ -1,6 +1,8 @@
 """A private OpenLDAP server: Debian's ``slapd`` on a loopback port, with its configuration and
 database in a temporary folder of its own. Nothing of the machine's LDAP setup is read or changed,
-and stopping it removes the folder.
+and stopping it removes the folder. A watchdog process (``watchdog.py``) does both if the owner dies
+without stopping it, SIGKILL included; a folder an owner left before the watchdog existed is removed
+at the next start.
 
 The directory has the suffix ``dc=example,dc=com``, the core, cosine and inetOrgPerson schemas, and
 the harness's own schema (``harness.schema``: ``nsAccountLock``, ``userAccountControl``,
@@ -17,12 +19,14 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+from harness.directory.watchdog import OWNER_FILE, PREFIX, remove_orphans
 from harness.errors import HarnessError
 
 SCHEMA_FOLDER = Path("/etc/ldap/schema")
@@ -75,6 +79,9 @@ class Slapd:
         self.folder: Path | None = None
         self.process: subprocess.Popen[bytes] | None = None
         self.info: DirectoryServer | None = None
+        #: The watchdog that stops slapd if this process dies, and the write end of its lifeline.
+        self.watchdog: subprocess.Popen[bytes] | None = None
+        self._lifeline: int | None = None
 
     def __enter__(self) -> DirectoryServer:
         return self.start()
@@ -88,7 +95,9 @@ class Slapd:
         binary = slapd_binary()
         if binary is None:
             raise SlapdMissing()
-        self.folder = Path(tempfile.mkdtemp(prefix="zoom-harness-slapd-"))
+        remove_orphans(Path(tempfile.gettempdir()))
+        self.folder = Path(tempfile.mkdtemp(prefix=PREFIX))
+        (self.folder / OWNER_FILE).write_text(f"{os.getpid()}\n", encoding="utf-8")
         (self.folder / "db").mkdir()
         password = secrets.token_urlsafe(18)
         port = self._wanted_port or _free_port(self.host)
@@ -100,6 +109,7 @@ class Slapd:
         command = [binary, "-f", str(conf), "-h", f"ldap://{self.host}:{port}/", "-d", "0"]
         self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
+        self._watch()
         self.info = DirectoryServer(self.host, port, f"cn=admin,{self.SUFFIX}", password, self.SUFFIX)
         try:
             self._await_ready()
@@ -108,6 +118,18 @@ class Slapd:
             self.stop()
             raise
         return self.info
+
+    def _watch(self) -> None:
+        """A watchdog stops slapd and removes its folder if this process dies without doing it."""
+        assert self.process is not None and self.folder is not None
+        read, self._lifeline = os.pipe()  # neither end is inherited by other children
+        try:
+            self.watchdog = subprocess.Popen(
+                [sys.executable, "-m", "harness.directory.watchdog", str(self.process.pid), str(self.folder)],
+                stdin=read, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            )  # fmt: skip
+        finally:
+            os.close(read)
 
     def _configuration(self, password: str) -> str:
         assert self.folder is not None
@@ -168,6 +190,13 @@ class Slapd:
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
+        if self._lifeline is not None:
+            os.close(self._lifeline)  # the watchdog finds nothing left to do and exits
+            self._lifeline = None
+        if self.watchdog is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.watchdog.wait(timeout=5)
+            self.watchdog = None
 
 
 def _free_port(host: str) -> int:

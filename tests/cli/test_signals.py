@@ -1,0 +1,97 @@
+"""Stopped from outside, nothing left behind: each long-running command gets SIGTERM, SIGHUP or
+SIGINT as a real process and must exit with 128 + the signal, say so in its last line, and leave no
+slapd, no slapd folder and no listening socket."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from harness.directory.slapd import DirectoryServer
+
+COMMAND = [sys.executable, "-m", "harness.cli"]
+
+
+def _children(pid: int) -> set[int]:
+    """Every process below ``pid`` (from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _slapds(pids: set[int]) -> dict[int, Path]:
+    """The slapds among ``pids`` and their folders (from their command lines)."""
+    found = {}
+    for pid in pids:
+        try:
+            words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if words and words[0].endswith(b"slapd") and b"-f" in words:
+            found[pid] = Path(words[words.index(b"-f") + 1].decode()).parent
+    return found
+
+
+def _wait_for(check, seconds: float = 20.0):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"not within {seconds} s")
+
+
+def _nothing_left(slapds: dict[int, Path], port: int | None = None) -> None:
+    for pid, folder in slapds.items():
+        _wait_for(lambda pid=pid, folder=folder: not Path(f"/proc/{pid}").exists() and not folder.exists(), 10)
+    if port is not None:
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still listening"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_directory_serve_stops_slapd_and_removes_its_folder(slapd: DirectoryServer, signum: int) -> None:
+    server = subprocess.Popen([*COMMAND, "directory", "serve"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)  # fmt: skip
+    assert server.stdout is not None
+    first = server.stdout.readline()
+    assert first.startswith("LDAP directory listening on ldap://127.0.0.1:"), first
+    port = int(first.split(":")[-1].split()[0].rstrip("/"))
+    slapds = _wait_for(lambda: _slapds(_children(server.pid)))
+    server.send_signal(signum)
+    _, errors = server.communicate(timeout=20)
+    assert server.returncode == 128 + signum, errors
+    name = signal.Signals(signum).name
+    assert errors.strip().splitlines()[-1].startswith(f"zoom-harness directory: stopped by {name}"), errors
+    _nothing_left(slapds, port)
+
+
+def test_run_stopped_mid_run_tears_its_workers_slapds_down(tmp_path: Path) -> None:
+    run = subprocess.Popen([*COMMAND, "run", "--directory", "ldap", "--target", "emulator-http", "--report-dir",
+                            str(tmp_path), "--", "-n", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, start_new_session=True)  # fmt: skip
+    # Both workers' slapds up: the run is under way.
+    slapds = _wait_for(lambda: (found := _slapds(_children(run.pid))) and len(found) == 2 and found, 60)
+    time.sleep(0.5)
+    os.killpg(run.pid, signal.SIGTERM)  # as a CI job's timeout does: the whole group
+    _, errors = run.communicate(timeout=60)
+    assert run.returncode == 128 + signal.SIGTERM, errors[-2000:]
+    assert "zoom-harness run: stopped by SIGTERM" in errors.strip().splitlines()[-1], errors[-2000:]
+    _nothing_left(slapds)
