@@ -27,6 +27,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: What a stopped command leaves: nothing running, nothing temporary; what must outlive it, complete.
+STOPPED = "what it started is stopped and its temporary files removed; ledgers, recordings and reports are kept"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -40,8 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"zoom-harness {args.command}: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as stop:
-        print(f"zoom-harness {args.command}: stopped by {signals.name(stop)}; what it started is stopped "
-              "and its temporary files removed", file=sys.stderr)  # fmt: skip
+        print(f"zoom-harness {args.command}: stopped by {signals.name(stop)}; {STOPPED}", file=sys.stderr)
         return signals.exit_status(stop)
     if signals.received:  # pytest caught the signal and tore the session down itself
         return _stopped(args.command)
@@ -50,6 +53,5 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _stopped(command: str) -> int:
     signum = signals.received[-1]
-    print(f"zoom-harness {command}: stopped by {signal.Signals(signum).name}; the session was torn down "
-          "(slapd, served emulators and stand-ins stopped, ledgers kept)", file=sys.stderr)  # fmt: skip
+    print(f"zoom-harness {command}: stopped by {signal.Signals(signum).name}; {STOPPED}", file=sys.stderr)
     return 128 + signum

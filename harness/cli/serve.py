@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import json
 from pathlib import Path
 from typing import Any
 
+from harness import stopping
 from harness.cli.common import write_private
 from harness.errors import HarnessError
 from harness.state_dir import state_dir
@@ -69,12 +69,11 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"  Credentials written to {args.credentials_file}")
     if tls is not None:
         _print_tls(tls, sock.getsockname()[1])
-    print(f"  Control API   {url}/_emulator/state   (Ctrl+C stops)", flush=True)
+    print(f"  Control API   {url}/_emulator/state   (Ctrl+C, SIGTERM or SIGHUP stops)", flush=True)
     # The seeded state lives as long as the server: the collector need not scan it on every cycle.
     gc.collect()
     gc.freeze()
-    with contextlib.suppress(KeyboardInterrupt):
-        serve_forever(emulator, sock, tls=tls)
+    stopping.received.append(serve_forever(emulator, sock, tls=tls))
     return 0
 
 
@@ -102,10 +101,9 @@ def _serve_proxy(args: argparse.Namespace) -> int:
         _print_tls(tls, sock.getsockname()[1])
     print(f"  Journal       {url}/_emulator/journal   faults: {url}/_emulator/faults   (Ctrl+C stops)", flush=True)
     try:
-        with contextlib.suppress(KeyboardInterrupt):
-            serve_forever(proxy, sock, tls=tls)
+        stopping.received.append(serve_forever(proxy, sock, tls=tls))
     finally:
-        proxy.close()
+        proxy.close()  # the recording and the ledger complete
     return 0
 
 

@@ -196,9 +196,16 @@ class Provisioner:
         if self.channel.max_threads == 1:
             land(map(run, plans))
             return
-        with ThreadPoolExecutor(self.channel.max_threads, thread_name_prefix="provision") as pool:
+        pool = ThreadPoolExecutor(self.channel.max_threads, thread_name_prefix="provision")
+        try:
             # Results land on this thread, so the SQLite state has a single writer.
             land(pool.map(run, plans))
+        except BaseException:
+            # Stopped (a signal, a fault): the calls in flight finish, the queued ones never start.
+            # What finished without landing is found in Zoom by its Username next cycle: no duplicate.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
 
     def _record(self, outcome: _Outcome, cycle_id: int, summary: ChannelSummary) -> None:
         for message in outcome.warnings:

@@ -76,25 +76,32 @@ def point_at(emulator: Mounted, sock: socket.socket, tls: TlsFiles | None) -> st
     return api_base
 
 
-def serve_forever(emulator: Mounted, sock: socket.socket, *, tls: TlsFiles | None = None) -> None:
-    """Serve until SIGINT or SIGTERM; the emulator answers on the socket's address (or Zoom's
-    names). Answers under way finish first."""
+def serve_forever(emulator: Mounted, sock: socket.socket, *, tls: TlsFiles | None = None) -> int:
+    """Serve until SIGINT, SIGTERM or SIGHUP, and return that signal's number; the emulator answers on
+    the socket's address (or Zoom's names). Answers under way finish first."""
     point_at(emulator, sock, tls)
     server = HttpServer(emulator, sock, tls_context(tls) if tls else None)
     loop = new_loop()
+    received: list[int] = []
+    stopping_on = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
     async def main() -> None:
         await server.start()
         stopping = asyncio.Event()
-        for signal_number in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signal_number, stopping.set)
+        for signal_number in stopping_on:
+            loop.add_signal_handler(signal_number, lambda number=signal_number: (received.append(number),
+                                                                                  stopping.set()))  # fmt: skip
         await stopping.wait()
         await server.stop()
 
+    previous = {number: signal.getsignal(number) for number in stopping_on}
     try:
         loop.run_until_complete(main())
     finally:
         loop.close()
+        for number, handler in previous.items():  # the loop leaves the default behind: put the caller's back
+            signal.signal(number, handler)
+    return received[0]
 
 
 class ServedEmulator:

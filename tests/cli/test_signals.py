@@ -95,3 +95,81 @@ def test_run_stopped_mid_run_tears_its_workers_slapds_down(tmp_path: Path) -> No
     assert run.returncode == 128 + signal.SIGTERM, errors[-2000:]
     assert "zoom-harness run: stopped by SIGTERM" in errors.strip().splitlines()[-1], errors[-2000:]
     _nothing_left(slapds)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_serve_closes_its_port(signum: int) -> None:
+    server = subprocess.Popen([*COMMAND, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)  # fmt: skip
+    assert server.stdout is not None
+    port = int(server.stdout.readline().split("http://127.0.0.1:")[1].split()[0])
+    server.send_signal(signum)
+    _, errors = server.communicate(timeout=20)
+    assert server.returncode == 128 + signum, errors
+    assert errors.strip().splitlines()[-1].startswith(f"zoom-harness serve: stopped by {signal.Signals(signum).name}")
+    _nothing_left({}, port)
+
+
+def test_the_proxy_stopped_by_sigterm_leaves_its_recording_and_ledger_readable(tmp_path: Path) -> None:
+    import json
+
+    import httpx
+
+    from harness.targets.recording import Recording
+    from mocks.serving.server import ServedEmulator
+
+    with ServedEmulator() as zoom:
+        credentials = zoom.emulator.ready_account()
+        proxy = subprocess.Popen([*COMMAND, "serve", "--upstream", zoom.url, "--upstream-token-url",
+                                  f"{zoom.url}/oauth/token",
+                                  "--port", "0", "--record", str(tmp_path / "rec"), "--state-dir", str(tmp_path)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        assert proxy.stdout is not None
+        url = proxy.stdout.readline().split("listening on ")[1].split()[0]
+        token = httpx.post(f"{url}/oauth/token", params={"grant_type": "account_credentials",
+                                                          "account_id": credentials.account_id},
+                           auth=(credentials.client_id, credentials.client_secret)).json()["access_token"]  # fmt: skip
+        created = httpx.post(f"{url}/scim2/Users", headers={"Authorization": f"Bearer {token}"},
+                             json={"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                                   "userName": "stop@example.com"})  # fmt: skip
+        assert created.status_code == 201
+        proxy.send_signal(signal.SIGTERM)
+        _, errors = proxy.communicate(timeout=20)
+    assert proxy.returncode == 128 + signal.SIGTERM, errors
+    assert len(Recording.load(tmp_path / "rec").exchanges) >= 2
+    (ledger,) = tmp_path.glob("ledger-proxy-*.json")
+    assert created.json()["id"] in json.dumps(json.loads(ledger.read_text()))
+
+
+def test_provision_stopped_mid_cycle_converges_on_the_next_run_without_duplicates(tmp_path: Path) -> None:
+    from harness.directory.source import Directory
+    from mocks.serving.server import ServedEmulator
+
+    people = 120
+    ldif = tmp_path / "people.ldif"
+    ldif.write_text("".join(f"dn: uid=u{i},ou=people,dc=example,dc=com\nobjectClass: inetOrgPerson\nuid: u{i}\n"
+                            f"mail: u{i}@example.com\ngivenName: U\nsn: {i}\n\n" for i in range(people)))  # fmt: skip
+    assert len(list(Directory.load(ldif))) == people
+    with ServedEmulator() as zoom:
+        credentials = zoom.emulator.ready_account()
+        zoom.emulator.inject(route="scim.users.create", latency=0.02, times=None)  # a cycle of ~2.5 s
+        common = [*COMMAND, "provision", "--source", str(ldif), "--state", str(tmp_path / "state.db"),
+                  "--max-threads", "4", "--token-url", f"{zoom.url}/oauth/token", "--api-base-url", zoom.url,
+                  "--account-id", credentials.account_id, "--client-id", credentials.client_id]  # fmt: skip
+        env = {**os.environ, "ZOOM_CLIENT_SECRET": credentials.client_secret}
+        first = subprocess.Popen(common, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+        def some_created() -> bool:
+            return len(zoom.emulator.state.users(credentials.account_id)) > 10
+
+        _wait_for(some_created, 30)
+        first.send_signal(signal.SIGTERM)
+        _, errors = first.communicate(timeout=30)
+        assert first.returncode == 128 + signal.SIGTERM, errors
+        assert "zoom-harness provision: stopped by SIGTERM" in errors
+        partway = len(zoom.emulator.state.users(credentials.account_id))
+        assert 10 < partway < people + 1, partway  # the owner and some of the people
+        second = subprocess.run(common, capture_output=True, text=True, env=env, timeout=120)
+        assert second.returncode == 0, second.stderr
+        names = [u.user_name for u in zoom.emulator.state.users(credentials.account_id).values()]
+    assert len(names) == len(set(names)) == people + 1  # every person once, and the account's owner
