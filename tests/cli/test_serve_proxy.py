@@ -61,7 +61,7 @@ def test_a_served_proxy_forwards_guards_records_and_journals(tmp_path: Path) -> 
         finally:
             process.send_signal(signal.SIGINT)
             output, errors = process.communicate(timeout=20)
-        assert process.returncode == 0, errors
+        assert process.returncode == 130, errors  # 128 + SIGINT
         assert remote.emulator.state.user(credentials.account_id, stranger.id) is not None  # untouched
     routes = [(e["route"], e["status"]) for e in journal]
     assert routes == [("oauth.token", 200), ("scim.users.create", 201), ("scim.users.delete", 204),
