@@ -95,9 +95,13 @@ class Slapd:
         binary = slapd_binary()
         if binary is None:
             raise SlapdMissing()
-        remove_orphans(Path(tempfile.gettempdir()))
-        self.folder = Path(tempfile.mkdtemp(prefix=PREFIX))
-        (self.folder / OWNER_FILE).write_text(f"{os.getpid()}\n", encoding="utf-8")
+        temp = Path(tempfile.gettempdir())
+        remove_orphans(temp)
+        # Named only once its owner is written: another process's orphan sweep never sees it ownerless.
+        starting = Path(tempfile.mkdtemp(prefix=".starting-", dir=temp))
+        (starting / OWNER_FILE).write_text(f"{os.getpid()}\n", encoding="utf-8")
+        self.folder = temp / f"{PREFIX}{starting.name.removeprefix('.starting-')}"
+        starting.rename(self.folder)
         (self.folder / "db").mkdir()
         password = secrets.token_urlsafe(18)
         port = self._wanted_port or _free_port(self.host)

@@ -60,6 +60,13 @@ def _pid(path: Path) -> int | None:
         return None
 
 
+def _young(folder: Path, seconds: float = 60.0) -> bool:
+    try:
+        return time.time() - folder.stat().st_mtime < seconds
+    except OSError:
+        return True
+
+
 def remove_orphans(temp: Path) -> list[Path]:
     """Folders of private slapds whose owner is gone (killed before the watchdog existed, or with the
     machine): their slapd stopped if it still runs, the folder removed."""
@@ -69,8 +76,8 @@ def remove_orphans(temp: Path) -> list[Path]:
         if owner is not None and alive(owner):
             continue
         server = _pid(folder / "slapd.pid")
-        if owner is None and server is not None and alive(server) and is_slapd(server):
-            continue  # no owner file (an older harness) and its slapd runs: perhaps still in use
+        if owner is None and (_young(folder) or (server is not None and alive(server) and is_slapd(server))):
+            continue  # an older harness's folder: in use while its slapd runs (or it was just made)
         if server is not None:
             stop_slapd(server)
         shutil.rmtree(folder, ignore_errors=True)

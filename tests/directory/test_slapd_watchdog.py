@@ -3,6 +3,7 @@ when the owner dies, SIGKILL included; folders an owner left before are removed 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -43,11 +44,15 @@ def test_folders_whose_owner_is_gone_are_removed_and_others_kept(tmp_path: Path)
     (dead / OWNER_FILE).write_text(finished.stdout)
     mine = tmp_path / "zoom-harness-slapd-mine"
     mine.mkdir()
-    (mine / OWNER_FILE).write_text(f"{__import__('os').getpid()}\n")
+    (mine / OWNER_FILE).write_text(f"{os.getpid()}\n")
     older = tmp_path / "zoom-harness-slapd-older"  # an older harness's: no owner file, its slapd gone
     older.mkdir()
     (older / "slapd.pid").write_text(finished.stdout)
+    os.utime(older, (time.time() - 3600, time.time() - 3600))
+    just_made = tmp_path / "zoom-harness-slapd-new"  # no owner file yet, made a moment ago: left alone
+    just_made.mkdir()
     other = tmp_path / "someone-else"
     other.mkdir()
     assert sorted(p.name for p in remove_orphans(tmp_path)) == ["zoom-harness-slapd-dead", "zoom-harness-slapd-older"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["someone-else", "zoom-harness-slapd-mine"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["someone-else", "zoom-harness-slapd-mine",
+                                                          "zoom-harness-slapd-new"]  # fmt: skip
