@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from harness.directory.slapd import DirectoryServer
+from tests.polling import wait_for
 
 COMMAND = [sys.executable, "-m", "harness.cli"]
 
@@ -48,19 +49,9 @@ def _slapds(pids: set[int]) -> dict[int, Path]:
     return found
 
 
-def _wait_for(check, seconds: float = 20.0):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"not within {seconds} s")
-
-
 def _nothing_left(slapds: dict[int, Path], port: int | None = None) -> None:
     for pid, folder in slapds.items():
-        _wait_for(lambda pid=pid, folder=folder: not Path(f"/proc/{pid}").exists() and not folder.exists(), 10)
+        wait_for(lambda pid=pid, folder=folder: not Path(f"/proc/{pid}").exists() and not folder.exists(), 10)
     if port is not None:
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still listening"
@@ -74,7 +65,7 @@ def test_directory_serve_stops_slapd_and_removes_its_folder(slapd: DirectoryServ
     first = server.stdout.readline()
     assert first.startswith("LDAP directory listening on ldap://127.0.0.1:"), first
     port = int(first.split(":")[-1].split()[0].rstrip("/"))
-    slapds = _wait_for(lambda: _slapds(_children(server.pid)))
+    slapds = wait_for(lambda: _slapds(_children(server.pid)))
     server.send_signal(signum)
     _, errors = server.communicate(timeout=20)
     assert server.returncode == 128 + signum, errors
@@ -88,7 +79,7 @@ def test_run_stopped_mid_run_tears_its_workers_slapds_down(tmp_path: Path) -> No
                             str(tmp_path), "--", "-n", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            text=True, start_new_session=True)  # fmt: skip
     # Both workers' slapds up: the run is under way.
-    slapds = _wait_for(lambda: (found := _slapds(_children(run.pid))) and len(found) == 2 and found, 60)
+    slapds = wait_for(lambda: (found := _slapds(_children(run.pid))) and len(found) == 2 and found, 60)
     time.sleep(0.5)
     os.killpg(run.pid, signal.SIGTERM)  # as a CI job's timeout does: the whole group
     _, errors = run.communicate(timeout=60)
@@ -162,7 +153,7 @@ def test_provision_stopped_mid_cycle_converges_on_the_next_run_without_duplicate
         def some_created() -> bool:
             return len(zoom.emulator.state.users(credentials.account_id)) > 10
 
-        _wait_for(some_created, 30)
+        wait_for(some_created, 30)
         first.send_signal(signal.SIGTERM)
         _, errors = first.communicate(timeout=30)
         assert first.returncode == 128 + signal.SIGTERM, errors

@@ -6,7 +6,6 @@ what is proved here is the stand-in, from the document's and the descriptor's si
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from harness.directory.slapd import DirectoryServer
 from harness.standin.provisioning import ZoomEndpoints
 from harness.standin.server import StandIn, StandInOptions
 from mocks.serving.server import ServedEmulator
+from tests.polling import wait_for
 
 _ROOTS = itertools.count()
 BYPASS = {"X-BypassExternalValidation": "true"}
@@ -56,16 +56,6 @@ def _connection(slapd: DirectoryServer, root: str, credentials: Any, active: boo
     }}  # fmt: skip
 
 
-def _wait_for(check: Any, seconds: float = 15) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.1)
-    raise AssertionError(f"not within {seconds} s")
-
-
 @pytest.mark.parametrize("version", ["12.1", "12.2"])
 def test_an_active_channel_provisions_on_its_schedule_and_logs_as_pingfederate(
     slapd: DirectoryServer, zoom: ServedEmulator, tmp_path: Path, version: str
@@ -94,11 +84,11 @@ def test_an_active_channel_provisions_on_its_schedule_and_logs_as_pingfederate(
             return {u.user_name for u in state.users(credentials.account_id).values()}
 
         # Username from workEmail, else mail: the expression's order.
-        _wait_for(lambda: {"ann.work@example.com", "bob@example.com"} <= names())
+        wait_for(lambda: {"ann.work@example.com", "bob@example.com"} <= names())
         bob = state.user_by_name(credentials.account_id, "bob@example.com")
         assert bob is not None and bob.title == "Analyst"
         people.delete("bob")  # Remove User Action: DELETE (the descriptor's option value)
-        _wait_for(lambda: state.user_by_name(credentials.account_id, "bob@example.com") is None)
+        wait_for(lambda: state.user_by_name(credentials.account_id, "bob@example.com") is None)
         off = _connection(slapd, people.root_dn, credentials, active=False)
         off["active"] = False
         assert admin.put("/idp/spConnections/zoom", json=off, headers=BYPASS).status_code == 200
