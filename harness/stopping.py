@@ -50,13 +50,8 @@ def stopped_by_signals() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
-def exit_status(error: KeyboardInterrupt) -> int:
-    """128 + the signal's number (SIGINT: 130)."""
+def signum_of(error: KeyboardInterrupt) -> int:
+    """The signal behind an interrupt: a Stopped's own, else the last received, else Ctrl+C's."""
     if isinstance(error, Stopped):
-        return 128 + error.signum
-    return 128 + (received[-1] if received else signal.SIGINT)
-
-
-def name(error: KeyboardInterrupt) -> str:
-    signum = error.signum if isinstance(error, Stopped) else (received[-1] if received else signal.SIGINT)
-    return signal.Signals(signum).name
+        return error.signum
+    return received[-1] if received else signal.SIGINT

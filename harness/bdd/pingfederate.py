@@ -74,14 +74,7 @@ def pingfederate_for(session: SessionTarget, standin_version: str | None, report
 
 def audit_standin(standin: StandIn) -> dict[str, Any]:
     """Every call judged again against the document, and what is left in the stand-in."""
-    document = standin.api.document
-    violations = []
-    for entry in standin.api.journal:
-        body = json.dumps(entry["body"]).encode() if entry["body"] is not None else b""
-        found = document.check_request(entry["method"], entry["path"], [], entry["headers"], body)
-        if found or entry["violations"]:
-            violations.append({"call": f"{entry['method']} {entry['path']}", "status": entry["status"],
-                               "violations": [str(v) for v in found] or entry["violations"]})  # fmt: skip
+    violations = standin.api.document.rejudge(standin.api.journal)
     configuration = standin.configuration
     left = [f"connection {c}" for c in configuration.connections] + [
         f"data store {d}" for d in configuration.data_stores

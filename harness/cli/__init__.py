@@ -40,18 +40,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             status = func(args)
     except HarnessError as error:
         if signals.received:  # what broke is the stop: say that
-            return _stopped(args.command)
+            return _stopped(args.command, signals.received[-1])
         print(f"zoom-harness {args.command}: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as stop:
-        print(f"zoom-harness {args.command}: stopped by {signals.name(stop)}; {STOPPED}", file=sys.stderr)
-        return signals.exit_status(stop)
+        return _stopped(args.command, signals.signum_of(stop))
     if signals.received:  # pytest caught the signal and tore the session down itself
-        return _stopped(args.command)
+        return _stopped(args.command, signals.received[-1])
     return status
 
 
-def _stopped(command: str) -> int:
-    signum = signals.received[-1]
+def _stopped(command: str, signum: int) -> int:
+    """The last line of a stopped command, and its exit status: 128 + the signal's number."""
     print(f"zoom-harness {command}: stopped by {signal.Signals(signum).name}; {STOPPED}", file=sys.stderr)
     return 128 + signum

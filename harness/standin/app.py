@@ -60,6 +60,9 @@ class AdminApi:
     journal: list[dict[str, Any]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def __post_init__(self) -> None:
+        self._table = [(re.compile(pattern), methods) for pattern, methods in self._routes().items()]
+
     def handle(self, method: str, path: str, query: list[tuple[str, str]], headers: dict[str, str],
                body: bytes) -> Answer:  # fmt: skip
         """One call. ``headers`` has lower-case names."""
@@ -105,9 +108,10 @@ class AdminApi:
             raise ApiRefusal(403, "The X-XSRF-Header header must be set to PingFederate on every call.")
 
     def _check_answer(self, method: str, path: str, status: int, payload: bytes) -> list[str]:
-        if status in (500, 501) or self.document.operation(method, path) is None:
+        found = self.document.operation(method, path)
+        if status in (500, 501) or found is None:
             return []  # the stand-in's own failures, and paths the document does not have
-        exempt = PROSE_EXEMPTIONS.get((method, _template(self.document, method, path)))
+        exempt = PROSE_EXEMPTIONS.get((method, found[0]))
         return [str(v) for v in self.document.check_response(method, path, status, payload, JSON if payload else "")
                 if v.message != exempt]  # fmt: skip
 
@@ -116,7 +120,7 @@ class AdminApi:
         entry = {
             "method": method, "path": path, "status": status,
             "headers": {k: v for k, v in headers.items() if k in ("content-type", "x-xsrf-header", BYPASS)},
-            "body": _redacted(json.loads(body)) if body and _is_json(body) else None,
+            "body": _redacted(_parsed(body)),
             "violations": [{"fieldPath": v.field_path, "message": v.message} for v in violations],
         }  # fmt: skip
         with self._lock:
@@ -129,8 +133,8 @@ class AdminApi:
 
     def _route(self, method: str, path: str, body: Any, external: bool) -> tuple[int, Any]:
         config = self.configuration
-        for pattern, methods in self._routes().items():
-            match = re.fullmatch(pattern, path)
+        for pattern, methods in self._table:
+            match = pattern.fullmatch(path)
             if match and method in methods:
                 return methods[method](body, external, *match.groups())
         raise ApiRefusal(501, f"{method} {BASE_PATH}{path} is in the document but not served by the stand-in "
@@ -207,17 +211,12 @@ _MESSAGES = {400: "The request was improperly formatted or contained invalid fie
              404: "The requested resource was not found.", 422: "Validation error(s) occurred."}  # fmt: skip
 
 
-def _template(document: AdminApiDocument, method: str, path: str) -> str:
-    found = document.operation(method, path)
-    return found[0] if found else path
-
-
-def _is_json(body: bytes) -> bool:
+def _parsed(body: bytes) -> Any:
+    """The body as JSON; None when there is none or it is not JSON."""
     try:
-        json.loads(body)
+        return json.loads(body) if body else None
     except ValueError:
-        return False
-    return True
+        return None
 
 
 def _redacted(value: Any) -> Any:

@@ -9,13 +9,11 @@ from typing import Any
 
 from harness.directory.ldap import LdapAddress
 from harness.errors import HarnessError
+from harness.provisioner.channel_file import CREDENTIAL_SETTINGS
 from harness.standin.provisioning import ZoomEndpoints
 from harness.zoom.client import ZoomClient
 from harness.zoom.preflight import check_target
 from harness.zoom.target import Target
-
-#: The labels of the connector's credential fields (Ping's Zoom Provisioner pages).
-CREDENTIAL_LABELS = {"Account ID": "account_id", "Client ID": "client_id", "Client Secret": "client_secret"}
 
 
 def ldap_reachable(store: dict[str, Any]) -> str | None:
@@ -33,7 +31,7 @@ def ldap_reachable(store: dict[str, Any]) -> str | None:
 def zoom_accepts(zoom: ZoomEndpoints) -> Callable[[dict[str, Any], dict[str, Any]], str | None]:
     def check(descriptor: dict[str, Any], settings: dict[str, Any]) -> str | None:
         by_label = {f["label"]: settings.get(f["name"]) or "" for f in descriptor["configDescriptor"]["fields"]}
-        credentials = {key: by_label.get(label, "") for label, key in CREDENTIAL_LABELS.items()}
+        credentials = {key: by_label.get(label, "") for label, key in CREDENTIAL_SETTINGS.items()}
         target = Target(**credentials, token_url=zoom.token_url, api_base_url=zoom.api_base_url)
         client = ZoomClient(target, timeout=30)
         try:

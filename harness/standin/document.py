@@ -105,6 +105,9 @@ class AdminApiDocument:
         self.schemas: dict[str, Any] = document["components"]["schemas"]
         self.openapi = OpenAPI.from_dict(document, config=Config(spec_validator_cls=None))
         self._subtypes = self._index_subtypes()
+        #: Each path template as a pattern, made once: every call looks its operation up.
+        self._templates = [(re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"),
+                            template, item) for template, item in document["paths"].items()]  # fmt: skip
 
     @classmethod
     @functools.cache
@@ -120,11 +123,23 @@ class AdminApiDocument:
 
     def operation(self, method: str, path: str) -> tuple[str, dict[str, Any]] | None:
         """The document's path template and operation for a path below the API's base, or None."""
-        for template, item in self.raw["paths"].items():
-            pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"
-            if re.match(pattern, path) and method.lower() in item:
+        for pattern, template, item in self._templates:
+            if method.lower() in item and pattern.match(path):
                 return template, item[method.lower()]
         return None
+
+    def rejudge(self, journal: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The calls of a stand-in's journal that break the document, judged again (secrets are
+        redacted there, keeping their types) or as judged when they were made."""
+        found = []
+        for entry in journal:
+            body = json.dumps(entry["body"]).encode() if entry["body"] is not None else b""
+            now = [str(v) for v in self.check_request(entry["method"], entry["path"], [], entry["headers"], body)]
+            then = [f"{v['fieldPath']}: {v['message']}" for v in entry["violations"]]
+            if now or then:
+                found.append({"call": f"{entry['method']} {entry['path']}", "status": entry["status"],
+                              "violations": now or then})  # fmt: skip
+        return found
 
     def declared_headers(self, operation: dict[str, Any]) -> set[str]:
         return {p["name"].lower() for p in operation.get("parameters", []) if p.get("in") == "header"}
