@@ -21,6 +21,16 @@ def slow_creates(world: World, seconds: int, times: int) -> None:
     world.zoom.inject(route="scim.users.create", latency=world.zoom.seconds(seconds), times=times)
 
 
+@given(parsers.parse("Zoom answers every user creation after {seconds:d} seconds"))
+def slow_creates_until_cleared(world: World, seconds: int) -> None:
+    world.zoom.inject(route="scim.users.create", latency=world.zoom.seconds(seconds), times=None)
+
+
+@when("Zoom answers user creations promptly again")
+def prompt_again(world: World) -> None:
+    world.zoom.clear_faults()
+
+
 @given(parsers.parse("Zoom refuses the next {times:d} user creations with status {status:d}"))
 def refuse_creates(world: World, times: int, status: int) -> None:
     body = {"code": 300, "message": "Injected refusal."}

@@ -27,13 +27,15 @@ Feature: Provisioning engine behaviours
   @req:ENG-02 @injects-faults
   Scenario: An operation that exceeds the channel timeout is skipped and retried next cycle
     Given the channel timeout is 60 seconds
-    And Zoom answers every user creation after 90 seconds for the next 3 calls
+    And Zoom answers every user creation after 90 seconds
     And the directory has the users:
       | user |
       | finn |
     When a provisioning cycle runs
     Then the audit log records a failed CREATE for "finn" naming "channel timeout"
-    When a provisioning cycle runs
+    And Zoom has no user "finn"
+    When Zoom answers user creations promptly again
+    And a provisioning cycle runs
     Then Zoom holds exactly one user "finn"
 
   @req:ENG-03 @injects-faults

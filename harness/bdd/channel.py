@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from harness.bdd.session import SessionTarget
-from harness.bdd.zoom_side import HTTP_TIME_SCALE, ZoomSide
+from harness.bdd.zoom_side import ZoomSide
 from harness.certify.evidence import Evidence
 from harness.directory.ldap import LdapPeople, LdapSource, SourceSettings
 from harness.directory.people import PeopleDirectory
@@ -204,7 +204,7 @@ class ChannelUnderTest:
 
     def _reference_client(self, setup: ChannelSetup) -> ZoomClient:
         # A call waits at most half the operation's timeout, leaving room for one retry.
-        timeout = setup.channel.timeout / (2 * (HTTP_TIME_SCALE if self.zoom.scaled else 1))
+        timeout = setup.channel.timeout / (2 * self.zoom.time_scale)
         return self.zoom.client_for(setup.target, timeout=timeout, wrap=self._count_in_flight)
 
     def _count_in_flight(self, transport: httpx.BaseTransport) -> httpx.BaseTransport:

@@ -28,6 +28,10 @@ from mocks.state.scopes import GRANULAR_EQUIVALENTS
 
 #: Where waits are real (the served emulator, a served proxy), scenario seconds are scaled down to stay short.
 HTTP_TIME_SCALE = 0.01
+#: PingFederate takes a channel timeout in whole seconds: there a scenario's minute is one second, so that
+#: a latency keeps its proportion to the timeout (at 0.01 a 60 s timeout would round up to 1 s while a
+#: 90 s latency stayed 0.9 s, shorter than the timeout it is meant to exceed).
+PINGFEDERATE_TIME_SCALE = 1 / 60
 
 
 class NeedsEmulator(HarnessError):
@@ -139,9 +143,16 @@ class ZoomSide:
         """Injected waits are real (a served emulator or proxy): scenario seconds are scaled down."""
         return self.session.kind is TargetKind.EMULATOR_HTTP or self.proxy_control is not None
 
+    @property
+    def time_scale(self) -> float:
+        """Real seconds per scenario second on this target."""
+        if not self.scaled:
+            return 1.0
+        return PINGFEDERATE_TIME_SCALE if self.session.pingfederate is not None else HTTP_TIME_SCALE
+
     def seconds(self, value: float) -> float:
         """A duration from a scenario, as this target lives it (scaled where waits are real)."""
-        return value * HTTP_TIME_SCALE if self.scaled else value
+        return value * self.time_scale
 
     def now(self) -> float:
         """The client side's clock: the in-process emulator's or proxy's, the wall clock otherwise."""
@@ -174,6 +185,13 @@ class ZoomSide:
         if self.scaled and fault.get("retry_after"):
             # A date is whole seconds, rounded up: up to a second more than asked, per hit.
             self.real_waits += (fault["retry_after"] + 1) * (fault.get("times") or 1)
+
+    def clear_faults(self) -> None:
+        """Zoom answers as itself again: every injected fault is taken away."""
+        surface = self.control or self.proxy or self.proxy_control
+        if surface is None:
+            raise NeedsEmulator("clearing faults needs the emulator or the harness's proxy in front of Zoom")
+        surface.clear_faults()
 
     def answer_as(self, refusal: EmulatorError, **where: Any) -> None:
         """Zoom answers every matching call with a refusal of its own wording (an injected fault)."""

@@ -105,6 +105,9 @@ class ZoomProxy(Mounted):
         """Add a fault rule (see :class:`mocks.api.faults.Fault`)."""
         return self.faults.add(**fault)
 
+    def clear_faults(self) -> None:
+        self.faults.clear()
+
     def describe(self) -> dict[str, Any]:
         return {
             "upstream": {"token_url": f"{self.upstream_token_url}/oauth/token", "api_base_url": self.upstream_api_url},
