@@ -111,7 +111,7 @@ def test_an_interrupted_run_still_cleans_up(tmp_path: Path) -> None:
         output, _ = process.communicate(timeout=60)
         assert process.returncode == 2 and "KeyboardInterrupt" in output, output[-2000:]
         assert _users(served) == [], "an interrupted run left users behind"
-        httpx.get(f"{served.url}/_emulator/state").raise_for_status()
+        httpx.get(f"{served.url}/_emulator/state", headers=served.control_headers).raise_for_status()
 
 
 def test_cleanup_deletes_what_a_killed_run_left_and_nothing_else(tmp_path: Path) -> None:
@@ -170,7 +170,9 @@ def test_fault_scenarios_run_through_a_served_proxy_given_by_url(tmp_path: Path)
         env = _environment(remote, tmp_path)
         proxy = ZoomProxy(upstream_token_url=remote.url, upstream_api_url=remote.url)
         with ServedEmulator(proxy) as served:
-            env.update(ZOOM_TOKEN_URL=f"{served.url}/oauth/token", ZOOM_API_BASE_URL=served.url)
+            # The proxy's control token reaches the run as a user's CI would hand it over.
+            env.update(ZOOM_TOKEN_URL=f"{served.url}/oauth/token", ZOOM_API_BASE_URL=served.url,
+                       ZOOM_HARNESS_CONTROL_TOKEN=served.control_token)  # fmt: skip
             result = subprocess.run(
                 [sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:cacheprovider", "--zoom-proxy", served.url,
                  "--certification-report", str(tmp_path / "report"), "-k", "429_is_honoured or stays_pending"],

@@ -54,7 +54,8 @@ def pingfederate_for(session: SessionTarget, standin_version: str | None, report
         raise HarnessError("the PingFederate stand-in provisions to a served Zoom: use --zoom-target emulator-http")
     log_dir = session.state_dir / f"pf-standin-{session.run_marker}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     password = secrets.token_urlsafe(12)
-    zoom = ZoomEndpoints(f"{session.served_url}/oauth/token", session.served_url, f"{session.served_url}/_emulator")
+    zoom = ZoomEndpoints(f"{session.served_url}/oauth/token", session.served_url, f"{session.served_url}/_emulator",
+                         session.control_token)  # fmt: skip
     options = StandInOptions(version=standin_version, zoom=zoom, log_dir=log_dir, password=password)
     with StandIn(options) as standin:
         session.pingfederate = AdminAddress(standin.url, STANDIN_USER, password)

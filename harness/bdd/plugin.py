@@ -25,6 +25,7 @@ from harness.provisioner.channel_file import ChannelFile
 from harness.state_dir import state_dir
 from harness.stopping import install as install_stop_signals
 from harness.stopping import installed as signals_installed
+from harness.targets.control_token import token_for
 from harness.targets.guard import Ledger, clean_up, new_run_marker
 from harness.zoom.target import Target, require_real_account
 
@@ -297,12 +298,13 @@ def _session_target(pytestconfig: pytest.Config) -> Iterator[SessionTarget]:
     if kind is TargetKind.EMULATOR:
         yield SessionTarget(kind, seed, marker)
     elif kind is TargetKind.EMULATOR_HTTP and pytestconfig.option.zoom_emulator_url:
-        yield SessionTarget(kind, seed, marker, served_url=pytestconfig.option.zoom_emulator_url.rstrip("/"))
+        url = pytestconfig.option.zoom_emulator_url.rstrip("/")
+        yield SessionTarget(kind, seed, marker, served_url=url, control_token=token_for(url))
     elif kind is TargetKind.EMULATOR_HTTP:
         from mocks.serving.server import ServedEmulator
 
         with ServedEmulator() as served:
-            yield SessionTarget(kind, seed, marker, served_url=served.url)
+            yield SessionTarget(kind, seed, marker, served_url=served.url, control_token=served.control_token)
     else:
         import httpx
 
@@ -315,6 +317,7 @@ def _session_target(pytestconfig: pytest.Config) -> Iterator[SessionTarget]:
             kind, seed, marker, email_domain=pytestconfig.option.zoom_email_domain, real_account=zoom, ledger=ledger,
             upstream=httpx.HTTPTransport(), pacer=Pacer(share=pacing_share()),
             proxy_url=pytestconfig.option.zoom_proxy,
+            control_token=token_for(pytestconfig.option.zoom_proxy) if pytestconfig.option.zoom_proxy else None,
         )  # fmt: skip
         if pytestconfig.option.zoom_record:
             from harness.targets.recording import Recorder

@@ -32,6 +32,8 @@ class SessionTarget:
     run_marker: str
     email_domain: str = "example.com"
     served_url: str | None = None
+    #: The control token of the served emulator or proxy (its ``/_emulator`` surface).
+    control_token: str | None = field(default=None, repr=False)
     #: A real Zoom account (``--zoom-target zoom``): where it is, with the app's credentials.
     real_account: Target | None = None
     ledger: Ledger | None = None

@@ -91,12 +91,12 @@ class ZoomSide:
         elif kind is TargetKind.EMULATOR_HTTP:
             assert session.served_url
             self._control_http = httpx.Client(timeout=30, event_hooks={"response": [evidence.record]})
-            self.control = EmulatorControl(self._control_http, session.served_url)
+            self.control = EmulatorControl(self._control_http, session.served_url, session.control_token)
             self.control.clear_faults()
             self._settings = self.control.settings()
         elif session.proxy_url is not None:
             self._control_http = httpx.Client(timeout=30, event_hooks={"response": [evidence.record]})
-            self.proxy_control = EmulatorControl(self._control_http, session.proxy_url)
+            self.proxy_control = EmulatorControl(self._control_http, session.proxy_url, session.control_token)
             self.proxy_control.clear_faults()
         elif session.proxied:
             self.proxy = _proxy_in_front_of(session)

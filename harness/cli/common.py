@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from harness import state_dir
 from harness.errors import HarnessError
 from harness.zoom.target import Target
 
@@ -15,10 +15,7 @@ from harness.zoom.target import Target
 def write_private(path: Path, text: str) -> None:
     """Write a file only its owner can read, since it holds a client secret."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        state_dir.write_private(path, text)
     except OSError as error:
         raise HarnessError(f"cannot write {path}: {error.strerror}") from None
 

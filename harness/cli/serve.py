@@ -5,6 +5,10 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +16,7 @@ from harness import stopping
 from harness.cli.common import write_private
 from harness.errors import HarnessError
 from harness.state_dir import state_dir
+from harness.targets.control_token import TOKEN_ENV, forget_token, save_token
 
 
 def _listen(args: argparse.Namespace) -> tuple[Any, Any]:
@@ -21,9 +26,13 @@ def _listen(args: argparse.Namespace) -> tuple[Any, Any]:
 
     if not is_loopback(args.host) and not args.allow_remote:
         raise HarnessError(
-            f"refusing to bind {args.host}: the emulator's control routes need no token. "
+            f"refusing to bind {args.host}: other hosts could reach it and its control surface. "
             "Use a loopback address, or add --allow-remote if you really mean it."
         )
+    if not is_loopback(args.host) and not args.tls:
+        print("warning: without --tls the control token crosses the network in clear: whoever reads it on the way "
+              "can read the journal (the names and addresses of the users provisioned), change the accounts and "
+              "inject faults", file=sys.stderr)  # fmt: skip
     tls = ensure_certificates(args.tls_dir) if args.tls else None
     try:
         return bind(args.host, args.port), tls
@@ -38,7 +47,7 @@ def _serve(args: argparse.Namespace) -> int:
     from mocks.serving.server import is_loopback, point_at, serve_forever
     from mocks.state.seed import SeedError
 
-    emulator = ZoomEmulator()
+    emulator = ZoomEmulator(control_token=_control_token())
     sock, tls = _listen(args)
     url = point_at(emulator, sock, tls)
     credentials = emulator.ready_account(
@@ -51,7 +60,7 @@ def _serve(args: argparse.Namespace) -> int:
             sock.close()
             raise HarnessError(f"seed {args.seed}: {error}") from None
     if args.credentials_file:
-        written = credentials.to_dict()
+        written = {**credentials.to_dict(), "control_token": emulator.control_guard.token}
         if tls is not None:
             # For the harness on this host: loopback URLs (the certificate names 127.0.0.1 too);
             # PingFederate uses Zoom's names, mapped to this host.
@@ -69,12 +78,39 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"  Credentials written to {args.credentials_file}")
     if tls is not None:
         _print_tls(tls, sock.getsockname()[1])
-    print(f"  Control API   {url}/_emulator/state   (Ctrl+C, SIGTERM or SIGHUP stops)", flush=True)
+    print(f"  Control API   {url}/_emulator/state   (Ctrl+C, SIGTERM or SIGHUP stops)")
     # The seeded state lives as long as the server: the collector need not scan it on every cycle.
     gc.collect()
     gc.freeze()
-    stopping.received.append(serve_forever(emulator, sock, tls=tls))
+    with _guarded(emulator, _local_url(sock, tls)):
+        stopping.received.append(serve_forever(emulator, sock, tls=tls))
     return 0
+
+
+def _control_token() -> str:
+    """The token given in the environment, else a fresh one for this server."""
+    from mocks.core.control_guard import new_control_token
+
+    return os.environ.get(TOKEN_ENV) or new_control_token()
+
+
+def _local_url(sock: Any, tls: Any) -> str:
+    """Where clients on this host reach the server (the token file is named after it)."""
+    from mocks.serving.server import base_url
+
+    return base_url(sock, "https" if tls is not None else "http")
+
+
+@contextmanager
+def _guarded(server: Any, url: str) -> Iterator[None]:
+    """The control token in a file only its owner can read while the server runs; gone after."""
+    try:  # a signal may come as soon as the line is out: the file goes whatever happens after it is made
+        path = save_token(url, server.control_guard.token)
+        print(f"  Control token in {path} (mode 0600): send it as 'Authorization: Bearer <token>'; "
+              f"a browser signs in at {url}/_emulator/login", flush=True)  # fmt: skip
+        yield
+    finally:
+        forget_token(url)
 
 
 def _serve_proxy(args: argparse.Namespace) -> int:
@@ -86,6 +122,7 @@ def _serve_proxy(args: argparse.Namespace) -> int:
                            "credentials belong to the emulator")  # fmt: skip
     proxy, ledger = proxy_for(args.upstream, token_url=args.upstream_token_url, record=args.record,
                               pacing=not args.no_pacing, state_dir=args.state_dir)  # fmt: skip
+    proxy.control_guard.set_token(_control_token())
     sock, tls = _listen(args)
     url = point_at(proxy, sock, tls)
     where = "loopback only" if is_loopback(args.host) else "REACHABLE FROM OTHER HOSTS"
@@ -99,9 +136,10 @@ def _serve_proxy(args: argparse.Namespace) -> int:
         print(f"  Recording     into {args.record} (redacted), for `zoom-harness drift`")
     if tls is not None:
         _print_tls(tls, sock.getsockname()[1])
-    print(f"  Journal       {url}/_emulator/journal   faults: {url}/_emulator/faults   (Ctrl+C stops)", flush=True)
+    print(f"  Journal       {url}/_emulator/journal   faults: {url}/_emulator/faults   (Ctrl+C stops)")
     try:
-        stopping.received.append(serve_forever(proxy, sock, tls=tls))
+        with _guarded(proxy, _local_url(sock, tls)):
+            stopping.received.append(serve_forever(proxy, sock, tls=tls))
     finally:
         proxy.close()  # the recording and the ledger complete
     return 0

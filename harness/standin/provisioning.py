@@ -64,13 +64,16 @@ class ZoomEndpoints:
     #: The served emulator's control surface: when given, the stand-in's clock is the emulator's (as
     #: a JVM's under a time-shifting agent), so that a scenario moving Zoom's clock moves its clock too.
     control_url: str | None = None
+    #: That surface's control token (a served emulator has one).
+    control_token: str | None = field(default=None, repr=False)
 
     def clock(self) -> Callable[[], float]:
         if self.control_url is None:
             return time.time
-        http = httpx.Client(timeout=10)
+        headers = {"Authorization": f"Bearer {self.control_token}"} if self.control_token else {}
+        http = httpx.Client(timeout=10, headers=headers)
         url = f"{self.control_url}/clock"
-        return lambda: float(http.get(url).json()["now"])
+        return lambda: float(http.get(url).raise_for_status().json()["now"])
 
 
 def channel_document(configuration: Configuration, connection: dict[str, Any], index: int) -> dict[str, Any]:

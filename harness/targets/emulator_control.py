@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from harness.errors import HarnessError
+from harness.targets.control_token import missing_token_hint
 from harness.zoom.target import Target
 
 
@@ -34,12 +35,26 @@ class BuiltApp:
 
 
 class EmulatorControl:
-    def __init__(self, http: httpx.Client, base_url: str) -> None:
+    """The control surface of the emulator (or the proxy) at ``base_url``; ``token`` is its control
+    token, where it has one (a served emulator does; see :mod:`harness.targets.control_token`)."""
+
+    def __init__(self, http: httpx.Client, base_url: str, token: str | None = None) -> None:
         self._http = http
-        self._base = base_url.rstrip("/") + "/_emulator"
+        self._url = base_url.rstrip("/")
+        self._base = self._url + "/_emulator"
+        self._headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def __repr__(self) -> str:
+        return f"EmulatorControl({self._url})"
+
+    def _send(self, method: str, path: str, body: Any = None) -> httpx.Response:
+        response = self._http.request(method, self._base + path, json=body, headers=self._headers)
+        if response.status_code == 401:
+            raise HarnessError(missing_token_hint(self._url))
+        return response
 
     def _call(self, method: str, path: str, body: Any = None, expect: tuple[int, ...] = (200, 201, 204)) -> Any:
-        response = self._http.request(method, self._base + path, json=body)
+        response = self._send(method, path, body)
         if response.status_code not in expect:
             raise HarnessError(
                 f"emulator control {method} {path} answered {response.status_code}: {response.text[:300]}"
@@ -60,14 +75,14 @@ class EmulatorControl:
         return BuiltApp(app_id, Target(**created), status)
 
     def update_app(self, app: BuiltApp, **info: Any) -> None:
-        response = self._http.patch(f"{self._base}/apps/{app.app_id}", json=info)
+        response = self._send("PATCH", f"/apps/{app.app_id}", info)
         if response.status_code == 400:
             raise AppUpdateRefused(response.json()["message"])
         if response.status_code != 200:
             raise HarnessError(f"emulator control update app answered {response.status_code}: {response.text[:300]}")
 
     def activate_app(self, app: BuiltApp) -> None:
-        response = self._http.post(f"{self._base}/apps/{app.app_id}/activate")
+        response = self._send("POST", f"/apps/{app.app_id}/activate")
         if response.status_code == 409:
             body = response.json()
             raise AppActivationRefused(body["message"], body["missing"])

@@ -1,5 +1,7 @@
 """The control surface over HTTP, under ``/_emulator``: what the Python API offers, for a served
-emulator. It needs no token; the served emulator binds to loopback for that reason.
+emulator. A served emulator (or proxy) lets through only the holder of its control token
+(:mod:`mocks.core.control_guard`: a bearer header, or a browser's session after the login form at
+``/_emulator/login``); the emulator in-process has none unless one is set.
 
 | method and path                              | does                                          |
 |----------------------------------------------|-----------------------------------------------|
@@ -30,13 +32,14 @@ from mocks.api.faults import Fault
 from mocks.api.routing import Call, Reply, Routes
 from mocks.api.scim_render import user_resource
 from mocks.core.clock import iso
+from mocks.core.control_guard import CONTROL_PREFIX
 from mocks.core.errors import ZoomAPIError
 from mocks.state.models import PLANS, ROLES, USER_STATUSES, USER_TYPES, ActivationRefused
 from mocks.state.scopes import SCOPE_FAMILIES
 from mocks.state.seed import SeedError, apply_seed
 
 routes = Routes("control")
-PREFIX = "/_emulator"
+PREFIX = CONTROL_PREFIX
 
 
 def _bad(message: str) -> ZoomAPIError:

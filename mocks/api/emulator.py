@@ -15,6 +15,7 @@ from mocks.api import control, oauth, rest, scim
 from mocks.api.faults import Fault, Faults
 from mocks.api.routing import Call, Reply, Route, Router, render
 from mocks.core.clock import Clock
+from mocks.core.control_guard import CONTROL_PREFIX, ControlGuard
 from mocks.core.errors import EmulatorError, OAuthError, ScimError, ZoomAPIError, invalid_token
 from mocks.core.journal import Journal
 from mocks.core.mounting import Mounted, Outcome
@@ -60,6 +61,7 @@ class ZoomEmulator(Mounted):
         settings: EmulatorSettings | None = None,
         clock: Clock | None = None,
         control_routes: bool = True,
+        control_token: str | None = None,
     ) -> None:
         self.state = ZoomState(clock, settings)
         self._initial_settings = asdict(self.state.settings)
@@ -67,6 +69,9 @@ class ZoomEmulator(Mounted):
         self.journal = Journal(self.state.settings.journal_size)
         self.rate_limiter = RateLimiter()
         self._control = control_routes
+        #: Who may use the control routes: anyone in-process, the token's holder once one is set
+        #: (a served emulator always has one).
+        self.control_guard = ControlGuard(control_token)
         #: The last unexpected exception a handler raised (answered as a 500), for debugging.
         self.last_error: str | None = None
         self.set_base_urls(token_base_url, api_base_url)
@@ -159,11 +164,16 @@ class ZoomEmulator(Mounted):
         """Answer one request, or say how a fault changes the answer."""
         route, params, allowed = self._match(request)
         if route is None:
+            if self._control and request.raw_path.startswith(CONTROL_PREFIX):
+                # The login form, or a refusal that says no more about the control paths than a 404.
+                answer = self.control_guard.check(request)
+                if answer is not None:
+                    return Outcome(answer)
             response = self._render(_no_route(request, allowed))
             self.journal.record(self.clock.now(), request, response, "unrouted")
             return Outcome(response)
         if route.family == "control":
-            return Outcome(self._respond(request, route, params))
+            return Outcome(self.control_guard.check(request) or self._respond(request, route, params))
         fault = self.faults.take(route.name, request.method, request.path)
         if fault is None:
             response = self._respond(request, route, params)

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from mocks.core.clock import Clock
+from mocks.core.control_guard import ControlGuard
 from mocks.core.journal import Journal
 from mocks.core.wire import Answer, WireRequest, from_httpx, to_httpx
 
@@ -75,6 +76,8 @@ class Mounted:
 
     clock: Clock
     journal: Journal
+    #: Who may use the control surface under ``/_emulator``.
+    control_guard: ControlGuard
     token_base_url: str
     api_base_url: str
     #: ``dispatch`` may wait on the network (the proxy): a served mounting runs it off the event loop.

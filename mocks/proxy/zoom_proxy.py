@@ -31,6 +31,7 @@ from mocks.api import control, oauth, rest, scim
 from mocks.api.faults import Fault, Faults
 from mocks.api.routing import Call, Reply, Router, Routes, render
 from mocks.core.clock import Clock
+from mocks.core.control_guard import ControlGuard
 from mocks.core.errors import EmulatorError, ZoomAPIError, invalid_token
 from mocks.core.journal import Journal
 from mocks.core.mounting import Mounted, Outcome
@@ -76,6 +77,7 @@ class ZoomProxy(Mounted):
         journal_size: int = 10_000,
         max_body_bytes: int = 1_000_000,
         on_exchange: Callable[[httpx.Response], None] | None = None,
+        control_token: str | None = None,
     ) -> None:
         self.upstream_token_url = upstream_token_url.rstrip("/")
         self.upstream_api_url = upstream_api_url.rstrip("/")
@@ -83,6 +85,8 @@ class ZoomProxy(Mounted):
         self.clock = clock or Clock()
         self.pacer = pacer
         self.faults = Faults()
+        #: Who may use the control routes (faults, the journal): the token's holder once one is set.
+        self.control_guard = ControlGuard(control_token)
         self.journal = Journal(journal_size)
         self.on_exchange = on_exchange
         self._max_body = max_body_bytes
@@ -240,6 +244,9 @@ class ZoomProxy(Mounted):
         return (route.name, route.label) if route is not None else (UNNAMED, None)
 
     def _control_answer(self, request: WireRequest, path: str) -> Answer:
+        refusal = self.control_guard.check(request)
+        if refusal is not None:
+            return refusal
         route, params, allowed = self._control.match(request.method, path)
         if route is None:
             status = 405 if allowed else 404

@@ -13,6 +13,7 @@ import threading
 from types import TracebackType
 
 from mocks.api.emulator import ZoomEmulator
+from mocks.core.control_guard import new_control_token
 from mocks.core.mounting import Mounted
 from mocks.serving.http11 import HttpServer, new_loop
 from mocks.serving.tls import TlsFiles
@@ -84,17 +85,21 @@ def serve_forever(emulator: Mounted, sock: socket.socket, *, tls: TlsFiles | Non
     loop = new_loop()
     received: list[int] = []
     stopping_on = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    # Until the loop takes the signals over they are only noted: an exception raised while the loop
+    # starts would leave it running, impossible to close.
+    previous = {number: signal.signal(number, lambda signum, _: received.append(signum)) for number in stopping_on}
 
     async def main() -> None:
-        await server.start()
         stopping = asyncio.Event()
         for signal_number in stopping_on:
             loop.add_signal_handler(signal_number, lambda number=signal_number: (received.append(number),
                                                                                   stopping.set()))  # fmt: skip
+        if received:  # one came while the loop was starting
+            stopping.set()
+        await server.start()
         await stopping.wait()
         await server.stop()
 
-    previous = {number: signal.getsignal(number) for number in stopping_on}
     try:
         loop.run_until_complete(main())
     finally:
@@ -107,7 +112,10 @@ def serve_forever(emulator: Mounted, sock: socket.socket, *, tls: TlsFiles | Non
 class ServedEmulator:
     """The emulator on a free loopback port, on a background thread, for as long as the block.
 
-    ``with ServedEmulator() as served: served.url``
+    ``with ServedEmulator() as served: httpx.get(f"{served.url}/_emulator/state", headers=served.control_headers)``
+
+    Its control surface is guarded: by ``control_token`` when given, else by the one the mounted
+    emulator or proxy already has, else by a fresh one.
     """
 
     def __init__(
@@ -117,10 +125,14 @@ class ServedEmulator:
         host: str = "127.0.0.1",
         port: int = 0,
         tls: TlsFiles | None = None,
+        control_token: str | None = None,
     ) -> None:
         if not is_loopback(host):
             raise ValueError(f"ServedEmulator binds to loopback only, not {host}")
         self.emulator = emulator or ZoomEmulator()
+        guard = self.emulator.control_guard
+        if control_token is not None or not guard.guarded:
+            guard.set_token(control_token or new_control_token())
         self._sock = bind(host, port)
         self.url = point_at(self.emulator, self._sock, tls)
         self._server = HttpServer(self.emulator, self._sock, tls_context(tls) if tls else None)
@@ -128,6 +140,20 @@ class ServedEmulator:
         self._started = threading.Event()
         self._failure: BaseException | None = None
         self._thread = threading.Thread(target=self._run, daemon=True, name="served-emulator")
+
+    def __repr__(self) -> str:
+        return f"ServedEmulator({self.url})"
+
+    @property
+    def control_token(self) -> str:
+        token = self.emulator.control_guard.token
+        assert token is not None
+        return token
+
+    @property
+    def control_headers(self) -> dict[str, str]:
+        """The headers a call to the control surface (``/_emulator``) carries."""
+        return {"Authorization": f"Bearer {self.control_token}"}
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)

@@ -63,7 +63,7 @@ def test_two_runs_over_fifty_users(tmp_path: Path) -> None:
         for path in (tmp_path / "logs").iterdir():
             assert secret not in path.read_text()
         assert secret not in first.stdout + second.stdout + first.stderr + second.stderr
-        httpx.get(f"{served.url}/_emulator/state").raise_for_status()
+        httpx.get(f"{served.url}/_emulator/state", headers=served.control_headers).raise_for_status()
 
 
 def test_a_failed_operation_exits_non_zero(tmp_path: Path) -> None:
@@ -122,7 +122,7 @@ def test_no_secret_reaches_the_logs_state_or_journal_of_provision(tmp_path: Path
         out = tmp_path / "out"
         result = _provision("--source", str(ldif), "--credentials-file", str(creds_file), "--state",
                             str(out / "state.sqlite"), "--log-dir", str(out / "logs"))  # fmt: skip
-        journal = httpx.get(f"{served.url}/_emulator/journal").text
+        journal = httpx.get(f"{served.url}/_emulator/journal", headers=served.control_headers).text
         tokens = list(served.emulator.state.tokens)
     assert result.returncode == 0, result.stderr
     needles = [secret.encode(), *(t.encode() for t in tokens)]

@@ -29,30 +29,36 @@ def served(tmp_path: Path) -> Iterator[tuple[dict[str, str], Path]]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "ZOOM_HARNESS_STATE_DIR": str(tmp_path / "state")},
     )
     printed: dict[str, str] = {}
     assert process.stdout is not None
     for line in process.stdout:
-        found = re.match(r"\s+(Token URL|API base URL|Account ID|Client ID|Client secret)\s+(\S+)", line)
+        found = re.match(r"\s+(Token URL|API base URL|Account ID|Client ID|Client secret|Control token in)\s+(\S+)",
+                         line)  # fmt: skip
         if found:
             printed[found.group(1)] = found.group(2)
-        if "Control API" in line:
+        if "Control token" in line:
+            printed["token line"] = line
             break
     try:
         yield printed, credentials_file
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(10)
+    printed["exit"] = str(process.returncode)
 
 
 def test_a_public_api_client_runs_the_scim_lifecycle(served: tuple[dict[str, str], Path]) -> None:
     printed, credentials_file = served
-    assert json.loads(credentials_file.read_text()) == {
+    written = json.loads(credentials_file.read_text())
+    assert written == {
         "account_id": printed["Account ID"],
         "client_id": printed["Client ID"],
         "client_secret": printed["Client secret"],
         "token_url": printed["Token URL"],
         "api_base_url": printed["API base URL"],
+        "control_token": written["control_token"],
     }
     assert oct(credentials_file.stat().st_mode & 0o777) == "0o600"
     token = httpx.post(
@@ -80,11 +86,56 @@ def test_a_public_api_client_runs_the_scim_lifecycle(served: tuple[dict[str, str
         assert client.get(f"{scim}/{user_id}").status_code == 404
 
 
+def test_serve_guards_its_control_surface_with_a_token_in_a_private_file(
+    served: tuple[dict[str, str], Path], tmp_path: Path
+) -> None:
+    printed, credentials_file = served
+    url = printed["API base URL"]
+    token_file = Path(printed["Control token in"])
+    token = json.loads(credentials_file.read_text())["control_token"]
+    assert token_file == tmp_path / "state" / "control" / f"127.0.0.1-{url.rsplit(':', 1)[1]}.token"
+    assert token_file.read_text() == token + "\n" and oct(token_file.stat().st_mode & 0o777) == "0o600"
+    assert len(token) >= 40 and token not in printed["token line"]
+    refused = httpx.get(f"{url}/_emulator/state")
+    assert refused.status_code == 401 and refused.json()["message"].startswith(
+        "The control surface needs its token: no control token was sent.")  # fmt: skip
+    assert httpx.get(f"{url}/_emulator/state", headers={"Authorization": f"Bearer {token}x"}).status_code == 401
+    state = httpx.get(f"{url}/_emulator/state", headers={"Authorization": f"Bearer {token}"})
+    assert state.status_code == 200 and state.json()["accounts"][0]["id"] == printed["Account ID"]
+
+
+def test_the_control_token_file_goes_with_the_server(tmp_path: Path) -> None:
+    process = subprocess.Popen(_harness("serve", "--port", "0"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env={**os.environ, "ZOOM_HARNESS_STATE_DIR": str(tmp_path)})  # fmt: skip
+    assert process.stdout is not None
+    for line in process.stdout:
+        if "Control token in" in line:
+            break
+    token_file = Path(line.split("Control token in ")[1].split()[0])
+    assert token_file.is_file()
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(10) == 128 + signal.SIGTERM
+    assert not token_file.exists()
+
+
 def test_serve_refuses_a_non_loopback_address() -> None:
     result = subprocess.run(_harness("serve", "--host", "0.0.0.0", "--port", "0"), capture_output=True, text=True)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "--allow-remote" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_allow_remote_without_tls_says_what_an_open_control_surface_exposes() -> None:
+    # 192.0.2.1 (TEST-NET-1) is no address of this host: the warning comes, then the bind fails;
+    # nothing ever listens beyond loopback.
+    result = subprocess.run(_harness("serve", "--host", "192.0.2.1", "--port", "0", "--allow-remote"),
+                            capture_output=True, text=True)  # fmt: skip
+    warning, refusal = result.stderr.splitlines()
+    assert warning == (
+        "warning: without --tls the control token crosses the network in clear: whoever reads it on the way can "
+        "read the journal (the names and addresses of the users provisioned), change the accounts and inject faults"
+    )
+    assert result.returncode == 2 and refusal.startswith("zoom-harness serve: error: cannot listen on 192.0.2.1:0")
 
 
 def test_serve_reports_a_bad_seed_in_one_line(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ The upstream is the served emulator, treated as a remote Zoom (given by URL only
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import subprocess
@@ -31,13 +32,16 @@ def test_a_served_proxy_forwards_guards_records_and_journals(tmp_path: Path) -> 
             _harness("serve", "--upstream", remote.url, "--port", "0", "--record", str(tmp_path / "recording"),
                      "--state-dir", str(tmp_path / "state")),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "ZOOM_HARNESS_STATE_DIR": str(tmp_path / "state")},
         )  # fmt: skip
         assert process.stdout is not None
         lines = []
         for line in process.stdout:
             lines.append(line.rstrip("\n"))
-            if "Journal" in line:
+            if "Control token in" in line:
                 break
+        token_file = Path(lines[-1].split("Control token in ")[1].split()[0])
+        control = {"Authorization": f"Bearer {token_file.read_text().strip()}"}
         try:
             found = re.match(r"Zoom proxy listening on (http://127\.0\.0\.1:\d+) \(loopback only\)", lines[0])
             assert found, lines
@@ -57,7 +61,8 @@ def test_a_served_proxy_forwards_guards_records_and_journals(tmp_path: Path) -> 
                 refused = http.delete(f"/scim2/Users/{stranger.id}", headers=auth)
                 assert refused.status_code == 502
                 assert "GuardRefused" in refused.json()["message"] and "did not create it" in refused.json()["message"]
-                journal = http.get("/_emulator/journal").json()["entries"]
+                assert http.get("/_emulator/journal").status_code == 401
+                journal = http.get("/_emulator/journal", headers=control).json()["entries"]
         finally:
             process.send_signal(signal.SIGINT)
             output, errors = process.communicate(timeout=20)
@@ -70,6 +75,7 @@ def test_a_served_proxy_forwards_guards_records_and_journals(tmp_path: Path) -> 
     assert [json.loads(line)["status"] for line in recorded] == [200, 201, 204]
     written = "".join(p.read_text() for p in tmp_path.rglob("*") if p.is_file()) + json.dumps(journal) + output
     assert secret not in written and token not in written
+    assert not token_file.exists()  # gone with the proxy
     ledgers = list((tmp_path / "state").glob("ledger-proxy-*.json"))
     assert len(ledgers) == 1 and json.loads(ledgers[0].read_text())["users"] == {}
 

@@ -46,6 +46,12 @@ class Zoom:
         headers.setdefault("Authorization", f"Bearer {token or self.token()}")
         return self.http.request(method, f"{self.api}{path}", headers=headers, **kwargs)
 
+    def control(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A call to the control surface, with its token where the mounting has one (served)."""
+        token = self.emulator.control_guard.token
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return self.http.request(method, f"{self.api}/_emulator{path}", headers=headers, **kwargs)
+
     def create_user(self, user_name: str, token: str | None = None, **attributes: Any) -> dict[str, Any]:
         body = {"schemas": [CORE_USER], "userName": user_name, **attributes}
         response = self.call("POST", "/scim2/Users", token=token, json=body)

@@ -42,7 +42,7 @@ MOUNTINGS = ("transport", "respx", "served")
 
 
 def _control(zoom: Zoom, method: str, path: str, **kwargs):  # type: ignore[no-untyped-def]
-    return zoom.http.request(method, f"{zoom.api}/_emulator{path}", **kwargs)
+    return zoom.control(method, path, **kwargs)
 
 
 def test_seed_then_inspect(zoom: Zoom) -> None:

@@ -13,10 +13,14 @@ import pytest
 from mocks import ZoomEmulator
 from mocks.serving.server import ServedEmulator
 
+#: The control token of the module's server, as raw requests carry it.
+TOKEN = "http11-test-token"
+AUTH = f"Authorization: Bearer {TOKEN}\r\n".encode()
+
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[ServedEmulator]:
-    with ServedEmulator() as server:
+    with ServedEmulator(control_token=TOKEN) as server:
         yield server
 
 
@@ -56,8 +60,8 @@ def _read_answers(sock: socket.socket, count: int) -> list[tuple[bytes, bytes]]:
 def test_pipelined_requests_are_answered_in_order_even_when_the_first_is_late(served: ServedEmulator) -> None:
     sock = _connect(served)
     with sock:
-        sock.sendall(b"GET /nowhere-1 HTTP/1.1\r\nHost: x\r\n\r\nGET /_emulator/clock HTTP/1.1\r\nHost: x\r\n\r\n"
-                     b"GET /nowhere-2 HTTP/1.1\r\nHost: x\r\n\r\n")  # fmt: skip
+        sock.sendall(b"GET /nowhere-1 HTTP/1.1\r\nHost: x\r\n\r\nGET /_emulator/clock HTTP/1.1\r\nHost: x\r\n"
+                     + AUTH + b"\r\nGET /nowhere-2 HTTP/1.1\r\nHost: x\r\n\r\n")  # fmt: skip
         answers = _read_answers(sock, 3)
     assert [head.split(b"\r\n")[0] for head, _ in answers] == [
         b"HTTP/1.1 404 Not Found", b"HTTP/1.1 200 OK", b"HTTP/1.1 404 Not Found"]  # fmt: skip
@@ -82,7 +86,7 @@ def test_late_answers_keep_the_next_pipelined_ones_behind_them(served: ServedEmu
 def test_expect_100_continue_head_and_framing(served: ServedEmulator) -> None:
     sock = _connect(served)
     with sock:
-        sock.sendall(b"POST /_emulator/faults HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        sock.sendall(b"POST /_emulator/faults HTTP/1.1\r\nHost: x\r\n" + AUTH + b"Content-Type: application/json\r\n"
                      b"Content-Length: 2\r\nExpect: 100-Continue\r\n\r\n")  # fmt: skip
         assert sock.recv(64) == b"HTTP/1.1 100 Continue\r\n\r\n"
         sock.sendall(b"{}")
@@ -120,7 +124,7 @@ def test_a_request_that_is_not_http_gets_400_and_a_closed_connection(served: Ser
     assert raw == b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
     sock = _connect(served)  # the server lives on
     with sock:
-        sock.sendall(b"GET /_emulator/clock HTTP/1.1\r\nHost: x\r\n\r\n")
+        sock.sendall(b"GET /_emulator/clock HTTP/1.1\r\nHost: x\r\n" + AUTH + b"\r\n")
         assert _read_answers(sock, 1)[0][0].startswith(b"HTTP/1.1 200 OK")
 
 
@@ -137,7 +141,11 @@ def test_answers_written_together_keep_their_order_before_a_continue_a_refusal_o
 ) -> None:
     """Answers are written when the loop's turn ends: a 100 Continue, a 400 for bytes that are not
     HTTP and a close all come after the answers made before them on the connection."""
-    expect = b"POST /_emulator/faults HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+    expect = (
+        b"POST /_emulator/faults HTTP/1.1\r\nHost: x\r\n"
+        + AUTH
+        + b"Content-Type: application/json\r\nContent-Length: 2\r\n"
+    )
     sock = _connect(served)
     with sock:
         sock.sendall(b"GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n" + expect + b"Expect: 100-continue\r\n\r\n")
@@ -149,7 +157,7 @@ def test_answers_written_together_keep_their_order_before_a_continue_a_refusal_o
     served.emulator.faults.clear()
     for tail in (
         b"\x16\x03\x01 this is not HTTP\r\n\r\n",
-        b"GET /_emulator/clock HTTP/1.1\r\nConnection: close\r\n\r\n",
+        b"GET /_emulator/clock HTTP/1.1\r\n" + AUTH + b"Connection: close\r\n\r\n",
     ):
         sock = _connect(served)
         with sock:

@@ -132,4 +132,9 @@ def test_served_emulator_binds_loopback_only() -> None:
         ServedEmulator(host="0.0.0.0")
     with ServedEmulator() as served:
         assert served.url.startswith("http://127.0.0.1:")
-        assert httpx.get(f"{served.url.replace('127.0.0.1', 'localhost')}/_emulator/clock").status_code == 200
+        assert (
+            httpx.get(
+                f"{served.url.replace('127.0.0.1', 'localhost')}/_emulator/clock", headers=served.control_headers
+            ).status_code
+            == 200
+        )

@@ -244,23 +244,24 @@ def test_an_unreachable_upstream_raises_in_process_and_answers_502_served() -> N
 def test_the_served_proxy_has_a_control_surface_of_faults_and_journal_only(upstream: ZoomEmulator,
                                                                            remote: ServedEmulator) -> None:  # fmt: skip
     credentials = upstream.ready_account()
-    with ServedEmulator(ZoomProxy(upstream_token_url=remote.url, upstream_api_url=remote.url)) as served:
-        control = f"{served.url}/_emulator"
-        added = httpx.post(f"{control}/faults", json={"route": "scim.users.list", "status": 502})
+    with (
+        ServedEmulator(ZoomProxy(upstream_token_url=remote.url, upstream_api_url=remote.url)) as served,
+        httpx.Client(base_url=f"{served.url}/_emulator", headers=served.control_headers) as control,
+    ):
+        added = control.post("/faults", json={"route": "scim.users.list", "status": 502})
         assert added.status_code == 201 and added.json()["status"] == 502
         token = _token(httpx.Client(), f"{served.url}/oauth/token", credentials)
         assert httpx.get(f"{served.url}/scim2/Users", headers={"Authorization": f"Bearer {token}"}).status_code == 502
-        journal = httpx.get(f"{control}/journal").json()["entries"]
+        journal = control.get("/journal").json()["entries"]
         assert [(e["route"], e["status"], e["note"]) for e in journal] == [
             ("oauth.token", 200, ""), ("scim.users.list", 502, "fault: status 502")]  # fmt: skip
-        described = httpx.get(f"{control}/proxy").json()
+        described = control.get("/proxy").json()
         assert described == {"upstream": {"token_url": f"{remote.url}/oauth/token", "api_base_url": remote.url},
                              "forwarded": 1, "injected": 1, "paced": False}  # fmt: skip
-        state = httpx.get(f"{control}/state")
+        state = control.get("/state")
         assert (state.status_code, state.json()["message"]) == (404, "not a control route of the proxy")
-        assert httpx.post(f"{control}/faults", json={"colour": 1}).status_code == 400
-        assert httpx.delete(f"{control}/journal").status_code == 204 and httpx.get(f"{control}/journal").json() == {
-            "entries": []}  # fmt: skip
+        assert control.post("/faults", json={"colour": 1}).status_code == 400
+        assert control.delete("/journal").status_code == 204 and control.get("/journal").json() == {"entries": []}
     assert not any(e.route == "scim.users.list" for e in upstream.journal.entries())  # the fault never reached Zoom
 
 

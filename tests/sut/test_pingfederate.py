@@ -150,7 +150,7 @@ def test_a_cycle_through_the_served_proxy_is_counted_from_its_journal() -> None:
         credentials = zoom.emulator.ready_account()
         proxy = ZoomProxy(upstream_token_url=zoom.url, upstream_api_url=zoom.url)
         with ServedEmulator(proxy) as served, httpx.Client() as http:
-            control = EmulatorControl(http, served.url)
+            control = EmulatorControl(http, served.url, served.control_token)
             control.inject(route="scim.users.create", status=400, times=1)
             target = Target(**{**credentials.to_dict(), "token_url": f"{served.url}/oauth/token",
                                "api_base_url": served.url})  # fmt: skip
