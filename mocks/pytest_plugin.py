@@ -4,11 +4,15 @@
   so any httpx client, sync or async, reaches it without configuration.
 - ``zoom_emulator_server``: one emulator served on a free loopback port for the session; reset it
   (``zoom_emulator_server.emulator.reset()``) where a test needs a clean slate.
+- ``zoom_emulator_control``: an httpx client of that server that carries its control token
+  (``zoom_emulator_control.get("/_emulator/state")``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+
+import httpx
 
 import pytest
 
@@ -27,3 +31,9 @@ def zoom_emulator() -> Iterator[ZoomEmulator]:
 def zoom_emulator_server() -> Iterator[ServedEmulator]:
     with ServedEmulator() as served:
         yield served
+
+
+@pytest.fixture
+def zoom_emulator_control(zoom_emulator_server: ServedEmulator) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=zoom_emulator_server.url, headers=zoom_emulator_server.control_headers) as client:
+        yield client

@@ -29,6 +29,11 @@ def test_the_emulator_fixture_answers_any_httpx_client(zoom_emulator):
 
 def test_the_served_fixture_listens_on_loopback(zoom_emulator_server):
     assert zoom_emulator_server.url.startswith("http://127.0.0.1:")
+
+
+def test_the_control_fixture_carries_the_token_a_bare_client_lacks(zoom_emulator_server, zoom_emulator_control):
+    assert httpx.get(f"{zoom_emulator_server.url}/_emulator/clock").status_code == 401
+    assert zoom_emulator_control.get("/_emulator/clock").status_code == 200
 """
 
 
@@ -54,7 +59,7 @@ def test_a_fresh_environment_with_the_wheel_runs_a_users_tests_with_the_fixtures
     ran = subprocess.run([str(fresh / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_mine.py"],
                          cwd=tmp_path, capture_output=True, text=True)  # fmt: skip
     assert ran.returncode == 0, ran.stdout[-2000:] + ran.stderr[-2000:]
-    assert "2 passed" in ran.stdout
+    assert "3 passed" in ran.stdout
     version = subprocess.run([str(fresh / "zoom-harness"), "--version"], capture_output=True, text=True)
     assert version.stdout.strip() == "zoom-harness 0.1.0"
 
