@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import httpx
-
 import pytest
 
 from mocks.api.emulator import ZoomEmulator
