@@ -89,9 +89,9 @@ def test_run_stopped_mid_run_tears_its_workers_slapds_down(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
-def test_serve_closes_its_port(signum: int) -> None:
+def test_serve_closes_its_port(signum: int, tmp_path: Path) -> None:
     server = subprocess.Popen([*COMMAND, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True)  # fmt: skip
+                              text=True, env={**os.environ, "ZOOM_HARNESS_STATE_DIR": str(tmp_path)})  # fmt: skip
     assert server.stdout is not None
     port = int(server.stdout.readline().split("http://127.0.0.1:")[1].split()[0])
     server.send_signal(signum)
@@ -99,6 +99,7 @@ def test_serve_closes_its_port(signum: int) -> None:
     assert server.returncode == 128 + signum, errors
     assert errors.strip().splitlines()[-1].startswith(f"zoom-harness serve: stopped by {signal.Signals(signum).name}")
     _nothing_left({}, port)
+    assert list(tmp_path.rglob("*.token")) == []  # the control token went with the server
 
 
 def test_the_proxy_stopped_by_sigterm_leaves_its_recording_and_ledger_readable(tmp_path: Path) -> None:
@@ -114,7 +115,8 @@ def test_the_proxy_stopped_by_sigterm_leaves_its_recording_and_ledger_readable(t
         proxy = subprocess.Popen([*COMMAND, "serve", "--upstream", zoom.url, "--upstream-token-url",
                                   f"{zoom.url}/oauth/token",
                                   "--port", "0", "--record", str(tmp_path / "rec"), "--state-dir", str(tmp_path)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 env={**os.environ, "ZOOM_HARNESS_STATE_DIR": str(tmp_path)})  # fmt: skip
         assert proxy.stdout is not None
         url = proxy.stdout.readline().split("listening on ")[1].split()[0]
         token = httpx.post(f"{url}/oauth/token", params={"grant_type": "account_credentials",
@@ -164,3 +166,23 @@ def test_provision_stopped_mid_cycle_converges_on_the_next_run_without_duplicate
         assert second.returncode == 0, second.stderr
         names = [u.user_name for u in zoom.emulator.state.users(credentials.account_id).values()]
     assert len(names) == len(set(names)) == people + 1  # every person once, and the account's owner
+
+
+def test_selftest_stopped_by_sigterm_leaves_no_pytest_and_no_folder() -> None:
+    selftest = subprocess.Popen([*COMMAND, "selftest", "--workers", "2", "--fault", "timeout-ignored"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    # The features under way: the pytest session and its two workers.
+    below = wait_for(lambda: (found := _children(selftest.pid)) and len(found) >= 3 and found, 60)
+    (session,) = [pid for pid in below if Path(f"/proc/{pid}/stat").read_text().split(") ")[1].split()[1]
+                  == str(selftest.pid)]  # fmt: skip
+    environ = dict(
+        line.split("=", 1) for line in Path(f"/proc/{session}/environ").read_text().split("\0") if "=" in line
+    )
+    folder = Path(environ["ZOOM_HARNESS_OUTCOMES"]).parent
+    assert folder.is_dir()
+    selftest.send_signal(signal.SIGTERM)
+    _, errors = selftest.communicate(timeout=30)
+    assert selftest.returncode == 128 + signal.SIGTERM, errors[-2000:]
+    assert errors.strip().splitlines()[-1].startswith("zoom-harness selftest: stopped by SIGTERM"), errors[-2000:]
+    wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in below), 15)
+    assert not folder.exists()
