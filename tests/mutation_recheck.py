@@ -34,6 +34,11 @@ TESTS = {
     ],
     "harness.provisioner": ["tests/harness/test_provisioner_outcomes.py", "tests/harness/test_provisioner.py"],
     "harness.zoom": ["tests/harness/test_client.py", "tests/harness/test_preflight.py"],
+    # Since 2026-12: the system-under-test adapters, the directory, the proxy.
+    "harness.sut": ["tests/sut/test_pingfederate.py", "tests/sut/test_adapter_on_standin.py"],
+    "harness.directory": ["tests/directory/test_ldap_source.py", "tests/directory/test_slapd_watchdog.py",
+                          "tests/harness/test_source_and_mapping.py"],
+    "mocks.proxy": ["tests/emulator/test_proxy.py", "tests/emulator/test_pacing.py"],
     # The served mounting adds nothing here (one dispatch path) and waits on its server at teardown.
     "mocks": ["-k", "not served", "tests/emulator/test_scim_groups.py", "tests/emulator/test_limits_and_faults.py",
               "tests/emulator/test_scim_users.py", "tests/emulator/test_oauth.py"],
@@ -42,16 +47,31 @@ KILLED, SURVIVED, TIMEOUT = 1, 0, 36  # mutmut's exit-code meanings
 LIMIT = 120.0  # seconds; an infinite loop is a kill by timeout, as in mutmut
 
 
-def _survivors(mutants: Path, skip: list[str], unchecked: bool) -> dict[str, Path]:
-    """Survived mutants (and, with ``unchecked``, those a stopped run left unjudged), by meta file."""
+def _survivors(mutants: Path, skip: list[str], unchecked: bool, only: list[str]) -> dict[str, Path]:
+    """Survived mutants (and, with ``unchecked``, those a stopped run left unjudged), by meta file;
+    with ``only``, those of the modules named."""
     wanted = {SURVIVED, None} if unchecked else {SURVIVED}
     found: dict[str, Path] = {}
     for meta in mutants.rglob("*.py.meta"):
         data = json.loads(meta.read_text())
         for name, code in data["exit_code_by_key"].items():
-            if code in wanted and not any(name.startswith(prefix) for prefix in skip):
+            skipped = any(name.startswith(prefix) for prefix in skip)
+            chosen = not only or any(name.startswith(prefix) for prefix in only)
+            if code in wanted and chosen and not skipped:
                 found[name] = meta
     return found
+
+
+def _record(folder: Path, module: str, verdicts: dict[str, int]) -> Path:
+    """One module's result, for the repository: a run that spans sessions loses nothing."""
+    folder.mkdir(parents=True, exist_ok=True)
+    survivors = sorted(name for name, verdict in verdicts.items() if verdict == SURVIVED)
+    killed = len(verdicts) - len(survivors)
+    path = folder / f"{module}.json"
+    path.write_text(json.dumps({"module": module, "tests": _tests(module + "."), "mutants": len(verdicts),
+                                "killed": killed, "score": round(killed / max(len(verdicts), 1), 3),
+                                "survived": survivors}, indent=1) + "\n")  # fmt: skip
+    return path
 
 
 def _tests(name: str) -> list[str]:
@@ -135,9 +155,23 @@ def main() -> int:
     )
     parser.add_argument("--deselect", action="append", default=[], metavar="NODEID",
                         help="leave out a test of behaviour the mutated code predates (repeatable)")  # fmt: skip
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="judge only this module's mutants (harness.sut.pingfederate.payloads; repeatable)",
+    )
+    parser.add_argument(
+        "--record",
+        type=Path,
+        metavar="DIR",
+        help="write each --only module's result (score and survivors) to DIR/MODULE.json",
+    )
     args = parser.parse_args()
     mutants: Path = args.mutants.resolve()
-    survivors = _survivors(mutants, args.skip, args.unchecked)
+    record: Path | None = args.record.resolve() if args.record else None
+    survivors = _survivors(mutants, args.skip, args.unchecked, args.only)
     _refresh_tests(mutants)
     _preload(mutants, list(survivors))
     _baseline(list(survivors), args.deselect)
@@ -167,6 +201,10 @@ def main() -> int:
                     print(f"{len(verdicts)}/{len(survivors)}: {sum(v != SURVIVED for v in verdicts.values())} killed",
                           flush=True)  # fmt: skip
     _write(unwritten, survivors)
+    if record is not None:
+        for module in args.only:
+            mine = {name: verdict for name, verdict in verdicts.items() if name.startswith(module + ".")}
+            print(f"{module}: written to {_record(record, module, mine)}")
     killed = sum(v != SURVIVED for v in verdicts.values())
     print(f"{killed} of {len(verdicts)} survivors killed by today's tests; `mutmut results` shows the rest")
     return 0

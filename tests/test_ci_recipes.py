@@ -42,13 +42,18 @@ def _commands(scripts: list[str], shard: str) -> list[list[str]]:
 @pytest.mark.parametrize("scripts", [_github_scripts(), _gitlab_scripts()], ids=["github", "gitlab"])
 def test_every_zoom_harness_command_of_a_recipe_is_accepted_by_the_cli(scripts: list[str]) -> None:
     commands = _commands(scripts, "2")
-    assert [c[0] for c in commands] == ["serve", "verify", "run", "report"]
+    assert sorted(" ".join(c[:2]) for c in commands[3:]) == ["report diff", "report merge", "report merge"]
+    assert [c[0] for c in commands[:3]] == ["serve", "verify", "run"]
     for command in commands:
         build_parser().parse_args(command)  # argparse exits (SystemExit) on an unknown command or option
     run = build_parser().parse_args(commands[2])
     assert (run.shard, run.seed, run.report_dir) == ("2/3", 4242, "reports/shard-2")
-    merge = build_parser().parse_args(commands[3])
-    assert merge.folders == [f"{parent}/shard-{k}" for parent in [merge.folders[0].split("/")[0]] for k in (1, 2, 3)]
+    merges = [build_parser().parse_args(c) for c in commands if c[:2] == ["report", "merge"]]
+    (diff,) = [build_parser().parse_args(c) for c in commands if c[:2] == ["report", "diff"]]
+    for merge in merges:
+        assert merge.folders == [f"{merge.folders[0].rsplit('/', 1)[0]}/shard-{k}" for k in (1, 2, 3)]
+    # With a baseline: the merged report compared with it, and the diff of the same two as the gate.
+    assert [m.baseline for m in merges] == [diff.old, None] and merges[0].report_dir == diff.new
 
 
 def test_the_github_workflow_runs_three_shards_then_merges_and_keeps_every_report() -> None:

@@ -166,7 +166,11 @@ def test_the_report_files_are_indented_utf8_json_and_html(tmp_path: Path) -> Non
 def test_the_report_document_has_its_documented_shape_and_values() -> None:
     result = ScenarioResult("steps/test_features.py::test_x", "X", "Users", ["ATTR-10", "NOPE-1"], "skipped",
                             "no slapd", 0.5, {"log": ["l"]}, {"feature": {}})  # fmt: skip
-    free = ScenarioResult("steps/test_features.py::test_y", "Y", "Misc", [], "failed", "E boom")
+    steps = [{"keyword": "Given", "name": "a user", "outcome": "passed"},
+             {"keyword": "Then", "name": "it holds", "outcome": "failed"},
+             {"keyword": "And", "name": "the next one", "outcome": "failed"}]  # fmt: skip
+    free = ScenarioResult("steps/test_features.py::test_y", "Y", "Misc", [], "failed", "E boom",
+                          gherkin={"steps": steps})  # fmt: skip
     document = build_report([result, free], "emulator", None)
     header = document["header"]
     assert header["date"].endswith("+00:00") and len(header["date"]) == 25
@@ -184,12 +188,13 @@ def test_the_report_document_has_its_documented_shape_and_values() -> None:
     attr = next(r for r in document["requirements"] if r["id"] == "ATTR-10")
     assert attr["scenarios"] == [{"id": "steps/test_features.py::test_x", "name": "X", "feature": "Users",
                                   "status": "skipped", "reason": "no slapd", "duration": 0.5,
-                                  "evidence": {"log": ["l"]}, "faults_injected": False}]  # fmt: skip
+                                  "evidence": {"log": ["l"]}, "faults_injected": False, "failed_step": ""}]  # fmt: skip
     assert attr["certified_on"] is None
     assert document["summary"]["certified_on"] == {"real account": 0, "real account, injected faults": 0,
                                                    "emulator": 0}  # fmt: skip
     assert document["untagged"] == [{"id": "steps/test_features.py::test_y", "name": "Y", "feature": "Misc",
-                                     "status": "failed", "reason": "E boom"}]  # fmt: skip
+                                     "status": "failed", "reason": "E boom",
+                                     "failed_step": "Then it holds"}]  # fmt: skip
     assert set(document) == {"header", "summary", "requirements", "untagged"}
 
 

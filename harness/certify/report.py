@@ -11,9 +11,10 @@ and as a self-contained ``report.html``, with ``cucumber.json`` beside them (``h
                  "pages": [{"page", "passed", "partial", "failed", "skipped", "uncovered"}]},
      "requirements": [{"id", "text", "group", "page", "source", "status", "certified_on",
                        "not_run": [{"name", "reason"}], "scenarios": [
-         {"id", "name", "feature", "status", "reason", "duration", "faults_injected",
+         {"id", "name", "feature", "status", "reason", "failed_step", "duration", "faults_injected",
           "evidence": {"exchanges": [...], "log": [...], "audit": [...], "summaries": [...]}}]}],
-     "untagged": [{"id", "name", "feature", "status", "reason"}]}
+     "untagged": [{"id", "name", "feature", "status", "reason", "failed_step"}],
+     "comparison": {...} (with ``run --baseline``: ``harness.certify.diff``)}
 
 ``untagged`` lists the scenarios that name no requirement of the catalogue: they count in the
 totals but certify nothing.
@@ -43,6 +44,7 @@ import pytest
 
 from harness import __version__
 from harness.certify.cucumber import cucumber_features, scenario_gherkin
+from harness.certify.diff import comparison_html
 from harness.certify.items import FAULTS_KEY, IDENTITY_KEY, SCENARIO_KEY, requirement_ids
 from harness.certify.requirements import catalogue
 from harness.certify.shard import Shard
@@ -66,6 +68,8 @@ class ScenarioResult:
     gherkin: dict[str, Any] = field(default_factory=dict)
     #: Faults were put between the system under test and Zoom (in the emulator, or the proxy).
     faults_injected: bool = False
+    #: The step that failed first, "Then ..." (from the Gherkin; kept when reports are merged).
+    failed_step: str = ""
 
 
 REAL_ACCOUNT = "real account"
@@ -172,6 +176,14 @@ def _reason(report: pytest.TestReport) -> str:
     return "\n".join(lines[:12]) or text[-1500:]
 
 
+def failed_step(gherkin: dict[str, Any]) -> str:
+    """The step that failed first ("Then the cycle created 3, ..."), or "" (none failed, or no Gherkin)."""
+    for step in gherkin.get("steps", []):
+        if step["outcome"] == "failed":
+            return f"{step['keyword']} {step['name']}"
+    return ""
+
+
 def requirement_status(scenarios: list[ScenarioResult]) -> str:
     statuses = {s.status for s in scenarios}
     if not scenarios:
@@ -190,6 +202,8 @@ def build_report(
 ) -> dict[str, Any]:
     requirements: list[dict[str, Any]] = []
     pages: dict[str, Counter[str]] = {}
+    for result in results:
+        result.failed_step = result.failed_step or failed_step(result.gherkin)
     for requirement in catalogue():
         scenarios = [r for r in results if requirement.id in r.requirements]
         status = requirement_status(scenarios)
@@ -229,7 +243,14 @@ def build_report(
     }
     known = {r.id for r in catalogue()}
     untagged = [
-        {"id": r.nodeid, "name": r.name, "feature": r.feature, "status": r.status, "reason": r.reason}
+        {
+            "id": r.nodeid,
+            "name": r.name,
+            "feature": r.feature,
+            "status": r.status,
+            "reason": r.reason,
+            "failed_step": r.failed_step,
+        }
         for r in results
         if not known.intersection(r.requirements)
     ]
@@ -441,6 +462,7 @@ def render_html(document: dict[str, Any]) -> str:
         "<!doctype html><html lang=en><head><meta charset=utf-8>"
         "<title>Zoom Provisioner certification report</title>"
         f"<style>{_STYLE}</style></head><body><header><h1>PingFederate Zoom Provisioner: certification report</h1>"
-        f"<dl>{head}</dl></header><main><h2>Results by documentation page</h2>{_chart(summary['pages'])}{table}"
+        f"<dl>{head}</dl></header><main>{comparison_html(document['comparison']) if 'comparison' in document else ''}"
+        f"<h2>Results by documentation page</h2>{_chart(summary['pages'])}{table}"
         f"{''.join(sections)}</main></body></html>"
     )

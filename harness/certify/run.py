@@ -16,7 +16,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from harness.certify.report import STATUSES, gaps
+from harness.certify.diff import KINDS, ReportDiff, compare
+from harness.certify.report import STATUSES, gaps, write_report
 from harness.certify.shard import Shard
 from harness.directory.slapd import INSTALL_HINT, slapd_binary
 from harness.errors import HarnessError
@@ -114,6 +115,7 @@ def run_features(
     directory: str = "memory",
     shard: Shard | None = None,
     max_calls: int | None = None,
+    baseline: dict[str, Any] | None = None,
 ) -> int:
     console = console or Console(stderr=True)
     if directory == "ldap" and slapd_binary() is None:
@@ -166,6 +168,8 @@ def run_features(
         raise HarnessError(f"the features did not run (pytest exit status {int(code)}); see the output above")
     document: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
     print_summary(console, document, report_dir)
+    if baseline is not None:
+        compare_with_baseline(console, document, baseline, report_dir)
     if shard is not None:
         console.print(f"Shard {shard}: {document['header']['totals']['scenarios']} scenario(s). "
                       "`zoom-harness report merge` joins all the shards' folders into one report.")  # fmt: skip
@@ -177,6 +181,15 @@ def run_features(
     # A shard holds a slice of the scenarios: its uncovered requirements are in the other shards.
     uncovered = 0 if shard is not None else document["summary"]["requirements"]["uncovered"]
     return 1 if document["summary"]["scenarios"]["failed"] or uncovered else 0
+
+
+def compare_with_baseline(console: Console, document: dict[str, Any], baseline: dict[str, Any], folder: Path) -> None:
+    """What changed since ``baseline``, kept in the report (``comparison``, at the top of report.html)
+    and shown on the terminal."""
+    diff = compare(baseline, document)
+    document["comparison"] = diff.to_dict()
+    write_report(document, folder)
+    print_diff(console, diff)
 
 
 def print_summary(console: Console, document: dict[str, Any], report_dir: Path) -> None:
@@ -213,3 +226,33 @@ def print_summary(console: Console, document: dict[str, Any], report_dir: Path) 
     if missing:
         console.print(f"[yellow]Gaps (not certified: not every scenario passed): {', '.join(missing)}", soft_wrap=True)
     console.print(f"Report: {(report_dir / 'report.html').resolve()}", soft_wrap=True, highlight=False)
+
+
+_KIND_STYLE = {"regressed": "bold red", "failing differently": "dark_orange", "new": "blue", "gone": "bright_black",
+               "fixed": "green", "improved": "green", "same failure": "yellow"}  # fmt: skip
+
+
+def print_diff(console: Console, diff: ReportDiff) -> None:
+    """What changed since the baseline: a table of the changes, then one line of counts."""
+    baseline = diff.old["header"]
+    table = Table(title=f"Since the baseline of {baseline.get('date')} (seed {baseline.get('faker_seed')})")
+    for column in ("change", "level", "what", "before → now", "failure"):
+        table.add_column(column)
+    for change in diff.changes:
+        what = (
+            change.id
+            if change.level == "requirement"
+            else f"{change.name.partition(': ')[2]} ({', '.join(change.requirements) or 'no requirement'})"
+        )
+        table.add_row(f"[{_KIND_STYLE[change.kind]}]{change.kind}", change.level, what,
+                      f"{change.before} → {change.after}", change.detail)  # fmt: skip
+    if diff.changes:
+        console.print(table)
+    for level in ("requirement", "scenario"):
+        counts = diff.counts(level)
+        told = ", ".join(f"{counts[kind]} {kind}" for kind in KINDS if counts[kind]) or "no change"
+        console.print(f"{level.capitalize()}s: {told}", highlight=False, soft_wrap=True)
+    regressed = [c.id for c in diff.regressions if c.level == "requirement"]
+    if diff.regressions:
+        console.print(f"[bold red]Regressed since the baseline: {', '.join(regressed) or 'no requirement'} "
+                      f"({len(diff.regressions) - len(regressed)} scenario(s))", highlight=False)  # fmt: skip

@@ -1,4 +1,5 @@
-"""``zoom-harness run`` and ``report merge``: the features, the certification report and its shards."""
+"""``zoom-harness run``, ``report merge`` and ``report diff``: the features, the certification report, its
+shards, and what changed since a baseline."""
 
 from __future__ import annotations
 
@@ -52,20 +53,50 @@ def _run(args: argparse.Namespace) -> int:
         if args.target != "zoom":
             raise HarnessError("--proxy names the harness's proxy in front of a real Zoom: use it with --target zoom")
         extra.append(f"--zoom-proxy={args.proxy}")
+    baseline = _baseline(args)
     return run_features(target, Path(args.report_dir), extra, seed=args.seed, directory=directory, shard=shard,
-                        max_calls=args.max_calls)  # fmt: skip
+                        max_calls=args.max_calls, baseline=baseline)  # fmt: skip
+
+
+def _baseline(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The report given with --baseline; one that cannot be read stops the command before it starts."""
+    if not args.baseline:
+        return None
+    from harness.certify.diff import load_report
+
+    return load_report(Path(args.baseline))
 
 
 def _report_merge(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from harness.certify.merge import merge_reports
-    from harness.certify.run import print_summary
+    from harness.certify.run import compare_with_baseline, print_summary
 
+    baseline = _baseline(args)
     merged = merge_reports([Path(folder) for folder in args.folders], Path(args.report_dir))
-    print_summary(Console(stderr=True), merged, Path(args.report_dir))
+    console = Console(stderr=True)
+    print_summary(console, merged, Path(args.report_dir))
+    if baseline is not None:
+        compare_with_baseline(console, merged, baseline, Path(args.report_dir))
     totals = merged["summary"]
     return 1 if totals["scenarios"]["failed"] or totals["requirements"]["uncovered"] else 0
+
+
+def _report_diff(args: argparse.Namespace) -> int:
+    import json
+
+    from rich.console import Console
+
+    from harness.certify.diff import compare, load_report
+    from harness.certify.run import print_diff
+
+    diff = compare(load_report(Path(args.old)), load_report(Path(args.new)))
+    if args.json:
+        print(json.dumps(diff.to_dict(), indent=1, ensure_ascii=False))
+    else:
+        print_diff(Console(), diff)
+    return 1 if diff.regressions else 0
 
 
 def _pingfederate(args: argparse.Namespace) -> None:
@@ -123,6 +154,8 @@ def register(commands: Any) -> None:
     run.add_argument("--proxy", metavar="URL", help="with --target zoom: the harness's proxy (`serve --upstream zoom`) "
                      "the system under test reaches Zoom through; its faults serve the resilience scenarios and its "
                      "journal the evidence (needed for those with --sut pingfederate)")  # fmt: skip
+    run.add_argument("--baseline", metavar="DIR", help="a previous run's report (folder or report.json): the "
+                     "report says what changed since, at the top of report.html and in report.json")  # fmt: skip
     run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="-- then extra pytest arguments")
     run.set_defaults(func=_run)
 
@@ -138,4 +171,17 @@ def register(commands: Any) -> None:
     )
     merge.add_argument("folders", nargs="+", metavar="DIR", help="the shards' report folders")
     merge.add_argument("--report-dir", default="reports", help="where the merged report goes (default: reports)")
+    merge.add_argument("--baseline", metavar="DIR", help="a previous report (folder or report.json): the merged "
+                       "report says what changed since")  # fmt: skip
     merge.set_defaults(func=_report_merge)
+    diff = report_commands.add_parser(
+        "diff",
+        help="what changed between two certification reports",
+        description="Compare two reports (folders or report.json files), per requirement and scenario: what "
+        "regressed, what was fixed or improved, what is new or gone, and which failures are the same as before "
+        "(same failing step, same message) or different. Exit status 1 on a regression only.",
+    )
+    diff.add_argument("old", metavar="OLD", help="the baseline: a report folder or its report.json")
+    diff.add_argument("new", metavar="NEW", help="the report to compare with it")
+    diff.add_argument("--json", action="store_true", help="print the comparison as JSON instead of a table")
+    diff.set_defaults(func=_report_diff)

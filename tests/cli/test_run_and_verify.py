@@ -37,7 +37,8 @@ def test_run_writes_every_report_and_certifies_every_requirement(tmp_path: Path)
     assert set(first) == {"id", "text", "group", "page", "source", "status", "certified_on", "not_run", "scenarios"}
     assert {r["certified_on"] for r in document["requirements"]} == {"emulator"}
     assert set(first["scenarios"][0]) == {"id", "name", "feature", "status", "reason", "duration", "evidence",
-                                          "faults_injected"}  # fmt: skip
+                                          "faults_injected", "failed_step"}  # fmt: skip
+    assert {s["failed_step"] for r in document["requirements"] for s in r["scenarios"]} == {""}  # all passed
     assert json.loads((reports / "cucumber.json").read_text())  # not empty
     assert "Requirements by documentation page" in result.stderr
     assert f"Report: {(reports / 'report.html').resolve()}" in result.stderr
