@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from harness.bdd import allure_results
 from harness.bdd.session import SessionTarget, TargetKind
 from harness.bdd.step_lookup import remember_step_lookups
 from harness.bdd.world import World
@@ -248,9 +249,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     unproxied = kind is TargetKind.ZOOM and other_system and not config.option.zoom_proxy
     # The stand-in's clock is the served emulator's (as a PingFederate under a time agent would be).
     shared_clock = other_system and bool(config.option.zoom_pf_standin) and not config.option.zoom_dry_run
+    labelled = allure_results.active(config)
     for item in items:
         # JUnit XML carries each scenario's requirement IDs as properties.
         item.user_properties.extend(("requirement", requirement) for requirement in requirement_ids(item))
+        if labelled:
+            allure_results.label(item)
         if other_system and item.get_closest_marker("reference_only"):
             item.add_marker(pytest.mark.skip(reason=REFERENCE_ONLY_REASON))
         elif kind is TargetKind.ZOOM and item.get_closest_marker("emulator_only"):
@@ -344,10 +348,12 @@ def world(session_target: SessionTarget, request: pytest.FixtureRequest) -> Iter
         yield built
     finally:
         request.node.stash[FAULTS_KEY] = built.zoom.faults_injected
-        request.node.stash[SCENARIO_KEY] = {
+        request.node.stash[SCENARIO_KEY] = evidence = {
             "exchanges": [e.to_dict() for e in built.evidence.exchanges],
             "log": [str(line) for line in built.channel.records.log],
             "audit": [a.to_dict() for a in built.channel.records.audit],
             "summaries": [str(s) for s in built.channel.records.summaries],
         }
+        if allure_results.active(request.config):
+            allure_results.attach_evidence(evidence)
         built.close()
