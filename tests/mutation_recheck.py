@@ -45,6 +45,8 @@ TESTS = {
               "tests/emulator/test_scim_users.py", "tests/emulator/test_oauth.py"],
 }  # fmt: skip
 KILLED, SURVIVED, TIMEOUT = 1, 0, 36  # mutmut's exit-code meanings
+#: Survivors judged equivalent, with the reason (in the --record folder): left out of the score.
+EQUIVALENT = "equivalent.json"
 LIMIT = 120.0  # seconds; an infinite loop is a kill by timeout, as in mutmut
 
 
@@ -70,11 +72,15 @@ def _record(folder: Path, mutants: Path, module: str) -> Path:
                 for name, code in json.loads(meta.read_text())["exit_code_by_key"].items()
                 if name.startswith(module + ".")}  # fmt: skip
     folder.mkdir(parents=True, exist_ok=True)
-    survivors = sorted(name for name, verdict in verdicts.items() if verdict in (SURVIVED, None))
-    killed = len(verdicts) - len(survivors)
+    judged = folder / EQUIVALENT
+    equivalent = json.loads(judged.read_text()) if judged.exists() else {}
+    mine = sorted(name for name in verdicts if name in equivalent)
+    survivors = sorted(name for name, verdict in verdicts.items() if verdict in (SURVIVED, None) and name not in mine)
+    killed = len(verdicts) - len(survivors) - len(mine)
     path = folder / f"{module}.json"
     path.write_text(json.dumps({"module": module, "tests": _tests(module + "."), "mutants": len(verdicts),
-                                "killed": killed, "score": round(killed / max(len(verdicts), 1), 3),
+                                "killed": killed, "equivalent": len(mine),
+                                "score": round(killed / max(len(verdicts) - len(mine), 1), 3),
                                 "survived": survivors}, indent=1) + "\n")  # fmt: skip
     return path
 

@@ -44,6 +44,55 @@ def test_calls_of_a_category_stay_within_its_share_of_the_limit_in_any_second() 
     assert time.now == starts[60]
 
 
+def test_each_category_keeps_its_own_calls_cap_and_window() -> None:
+    """Business plan, half of each: Light 40 a second, Medium 30, Resource-intensive 10 a minute."""
+    time = FakeTime()
+    pacer = Pacer(share=0.5, clock=time.clock, sleep=time.sleep)
+    for _ in range(40):
+        pacer.before("Light")
+    assert time.slept == []  # Light's own cap, not Medium's 30
+    pacer.before("Medium")  # Light's full window takes nothing from Medium's
+    assert time.slept == []
+    for _ in range(10):
+        pacer.before("Resource-intensive")
+    began = time.now
+    pacer.before("Resource-intensive")
+    assert time.now - began == 60.0  # a window of a minute
+    assert pacer.allowed("A category Zoom adds later") == 30  # Medium's cap until Zoom names its limit
+
+
+def test_a_full_window_waits_for_its_oldest_call_to_leave_it() -> None:
+    time = FakeTime()
+    pacer = Pacer(share=0.05, clock=time.clock, sleep=time.sleep)  # Medium: 3 a second
+    began = time.now
+    for offset in (0.0, 0.25, 0.5):
+        time.now = began + offset
+        pacer.before("Medium")
+    pacer.before("Medium")
+    assert time.now == began + 1.0  # the first call's second is over, not the second call's
+
+
+@pytest.mark.parametrize("share", [0, -0.5, 1.01, 2])
+def test_a_share_outside_zero_to_one_is_refused(share: float) -> None:
+    with pytest.raises(ValueError, match=r"^share must be in \(0, 1\]$"):
+        Pacer(share=share)
+
+
+@pytest.mark.parametrize(("limit", "allowed"), [("1", 1), ("0", 40), ("999", 999), ("1000", 40), ("x", 40)])
+def test_only_a_per_window_limit_from_zoom_sets_the_cap(limit: str, allowed: int) -> None:
+    pacer = Pacer(share=1.0)
+    pacer.after("Heavy", _answer(**{"X-RateLimit-Category": "Heavy", "X-RateLimit-Limit": limit}))
+    assert pacer.allowed("Heavy") == allowed  # 40: the Business plan's, kept
+
+
+def test_a_retry_after_of_exactly_the_longest_hold_is_still_held() -> None:
+    time = FakeTime()
+    pacer = Pacer(clock=time.clock, sleep=time.sleep)
+    pacer.after("Heavy", _answer(429, **{"Retry-After": str(int(MAX_HOLD))}))
+    pacer.before("Heavy")
+    assert time.slept == [MAX_HOLD]
+
+
 def test_the_limit_is_read_from_zooms_headers_and_daily_budgets_do_not_set_the_pace() -> None:
     pacer = Pacer(share=1.0)
     pacer.after("Light", _answer(**{"X-RateLimit-Category": "Light", "X-RateLimit-Limit": "30"}))

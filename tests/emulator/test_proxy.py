@@ -7,6 +7,7 @@ secrets, and each fault reaching the client while the upstream's state stays con
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import socket
@@ -19,6 +20,7 @@ import httpx
 import pytest
 
 from mocks import ZoomEmulator
+from mocks.proxy.pacing import Pacer
 from mocks.proxy.zoom_proxy import ZoomProxy
 from mocks.serving.server import ServedEmulator
 from mocks.serving.tls import ensure_certificates
@@ -225,6 +227,49 @@ def test_a_fault_can_hit_one_users_path_only(proxied: Any) -> None:
     assert _exists(zoom, "iv@example.com") and not _exists(zoom, "jo@example.com")
 
 
+class CountingPacer(Pacer):
+    """A pacer that remembers the rate-limit category of each call it let through to Zoom."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.categories: list[str | None] = []
+
+    def before(self, category: str | None) -> None:
+        self.categories.append(category)
+
+
+def test_each_call_a_fault_changes_is_journaled_counted_and_paced_as_the_call_it_was() -> None:
+    """Route, note and the proxy's time in the journal; injected or forwarded in the counts; the
+    rate-limit category of the call when a fault lets it reach Zoom (applied, or delayed)."""
+    zoom = ZoomEmulator()
+    credentials = zoom.ready_account()
+    pacer = CountingPacer()
+    proxy = ZoomProxy(transport=zoom.transport(), pacer=pacer)
+    proxy.clock.freeze()
+    with httpx.Client(transport=proxy.transport(), timeout=5) as http:
+        token = _token(http, zoom.token_url, credentials)
+        steps: list[tuple[dict[str, Any], str, int, int]] = [
+            ({"drop": True}, "fault: dropped", 1, 0),
+            ({"drop": True, "applied": True}, "fault: dropped", 1, 1),
+            ({"status": 503, "applied": True}, "fault: status 503", 1, 1),
+            ({"status": 400}, "fault: status 400", 1, 0),
+            ({"latency": 2}, "fault: latency 2s", 0, 1),
+            ({"invalidate_tokens": True}, "proxy: a token revoked by a fault", 1, 0),
+        ]
+        for number, (fault, note, injected, forwarded) in enumerate(steps):
+            before = (proxy.injected, proxy.forwarded, len(pacer.categories))
+            proxy.clock.advance(10)
+            proxy.inject(route="scim.users.create", **fault)
+            with contextlib.suppress(httpx.TransportError):
+                _create(http, token, f"step{number}@example.com")
+            entry = proxy.journal.entries()[-1]
+            assert (entry.route, entry.note, entry.time) == ("scim.users.create", note, proxy.clock.now()), fault
+            assert (proxy.injected - before[0], proxy.forwarded - before[1]) == (injected, forwarded), fault
+            # The emulator's label for a SCIM user write (zoom-api.md §5: get/put/patch/delete are Light).
+            assert pacer.categories[before[2] :] == ["Light"] * forwarded, fault
+    assert proxy.describe()["injected"] == 5 and proxy.describe()["forwarded"] == 4  # with the token call
+
+
 def test_an_unreachable_upstream_raises_in_process_and_answers_502_served() -> None:
     # A port bound but not listening refuses connections, and no other server can take it meanwhile.
     refusing = socket.socket()
@@ -269,9 +314,9 @@ def test_the_proxy_answers_only_the_hosts_it_proxies() -> None:
     proxy = ZoomProxy(transport=httpx.MockTransport(lambda request: httpx.Response(200)))
     with httpx.Client(transport=proxy.transport()) as http:
         answer = http.get("https://example.com/scim2/Users")
-    assert (answer.status_code, answer.json()["message"]) == (
+    assert (answer.status_code, answer.json()) == (
         404,
-        "zoom-harness proxy: example.com is not proxied here",
+        {"code": 404, "message": "zoom-harness proxy: example.com is not proxied here"},
     )
 
 
