@@ -75,19 +75,17 @@ class ReportDiff:
         }
 
 
-def load_report(path: Path) -> dict[str, Any]:
-    """A report.json, or the report folder holding one."""
+def load_report(path: Path, hint: str = "") -> dict[str, Any]:
+    """A report.json, or the report folder holding one; ``hint`` says what the folder should be."""
     file = path / "report.json" if path.is_dir() else path
     try:
         document = json.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise HarnessError(f"{path}: no certification report there (report.json)") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise HarnessError(f"{file}: cannot read it: {error}") from None
-    except json.JSONDecodeError as error:
-        raise HarnessError(f"{file}: not JSON ({error.msg}, line {error.lineno})") from None
-    if not isinstance(document, dict) or not {"header", "requirements"} <= set(document):
-        raise HarnessError(f"{file}: not a certification report (no header and requirements)")
+        raise HarnessError(f"{path}: no report.json{hint}") from None
+    except (OSError, ValueError) as error:
+        raise HarnessError(f"{file}: not a certification report ({error})") from None
+    if not (isinstance(document, dict) and {"header", "requirements"} <= document.keys()):
+        raise HarnessError(f"{file}: not a certification report (no header or requirements)")
     return document
 
 

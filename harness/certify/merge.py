@@ -13,11 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from harness.certify.cucumber import merge_cucumber
+from harness.certify.diff import load_report
 from harness.certify.report import ScenarioResult, build_report, mark_discriminating, write_cucumber, write_report
 from harness.certify.shard import Shard
 from harness.errors import HarnessError
 
 #: Header fields every shard of one run shares; a difference means the shards are of different runs.
+#: What a folder given to the merge should be.
+SHARD_HINT = " (the report folder of a `run --shard K/N`)"
 SAME_RUN = {
     "target": "target",
     "system_under_test": "system under test",
@@ -25,19 +28,6 @@ SAME_RUN = {
     "harness_version": "harness version",
     "faker_seed": "faker seed",
 }
-
-
-def _load(folder: Path) -> dict[str, Any]:
-    report = folder / "report.json"
-    try:
-        document = json.loads(report.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise HarnessError(f"{folder}: no report.json (the report folder of a `run --shard K/N`)") from None
-    except (OSError, ValueError) as error:
-        raise HarnessError(f"{report}: not a certification report ({error})") from None
-    if not (isinstance(document, dict) and {"header", "requirements"} <= document.keys()):
-        raise HarnessError(f"{report}: not a certification report (no header or requirements)")
-    return document
 
 
 def _check_same_run(documents: list[tuple[Path, dict[str, Any]]]) -> int:
@@ -84,7 +74,7 @@ def scenario_results(document: dict[str, Any]) -> list[ScenarioResult]:
 
 def merge_reports(folders: Sequence[Path], output: Path) -> dict[str, Any]:
     """Merge the shards' report folders into ``output``; returns the merged report.json document."""
-    documents = [(folder, _load(folder)) for folder in folders]
+    documents = [(folder, load_report(folder, SHARD_HINT)) for folder in folders]
     count = _check_same_run(documents)
     results: list[ScenarioResult] = []
     ran_in: dict[str, Path] = {}

@@ -124,7 +124,7 @@ def test_a_baseline_that_is_not_a_report_stops_the_run_before_it_starts(tmp_path
     (tmp_path / "report.json").write_text("[1, 2]")
     result = _run(tmp_path / "out", 9, None, "--baseline", str(tmp_path))
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert result.stderr.strip().splitlines()[-1].endswith("not a certification report (no header and requirements)")
+    assert result.stderr.strip().splitlines()[-1].endswith("not a certification report (no header or requirements)")
     assert not (tmp_path / "out").exists()
 
 
@@ -184,9 +184,9 @@ def test_new_gone_skipped_and_improved_are_named_and_only_a_regression_counts() 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (None, "no certification report there (report.json)"),
-        ("{not json", "not JSON (Expecting property name enclosed in double quotes, line 1)"),
-        ('{"header": {}}', "not a certification report (no header and requirements)"),
+        (None, "no report.json"),
+        ("{not json", "not a certification report (Expecting property name enclosed in double quotes: line 1"),
+        ('{"header": {}}', "not a certification report (no header or requirements)"),
     ],
 )
 def test_a_report_that_cannot_be_read_is_one_line(tmp_path: Path, content: str | None, message: str) -> None:
