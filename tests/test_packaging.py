@@ -76,6 +76,18 @@ def test_the_installed_wheel_runs_every_feature_outside_the_checkout(fresh: Path
     assert str(ROOT) not in json.dumps(document["requirements"][0]["scenarios"][0]["id"])
 
 
+@pytest.mark.packaging
+def test_the_installed_wheel_runs_the_selftest_outside_the_checkout(fresh: Path, tmp_path: Path) -> None:
+    ran = subprocess.run([str(fresh / "zoom-harness"), "selftest", "--fault", "timeout-ignored", "--fault",
+                          "failure-forgotten", "--report-dir", "reports"], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=900)  # fmt: skip
+    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
+    assert "2 of 2 faults caught" in ran.stdout + ran.stderr
+    result = json.loads((tmp_path / "reports" / "selftest.json").read_text())
+    assert [(f["name"], f["caught"]) for f in result["faults"]] == [("timeout-ignored", True),
+                                                                   ("failure-forgotten", True)]  # fmt: skip
+
+
 def _scenario_count() -> int:
     """Scenarios and Examples rows in the checkout's features, counted from the Gherkin text."""
     count = 0

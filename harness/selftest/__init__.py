@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from harness.certify.requirements import catalogue
+from harness.certify.run import suite_folder
 from harness.errors import HarnessError
 from harness.selftest.faults import FAULTS
 
-PROJECT = Path(__file__).resolve().parent.parent.parent
 RESULT_FILE = "selftest.json"
 #: How a failed check of a Then-step reads (pytest's first line of an AssertionError).
 ASSERTION = ("AssertionError", "assert ")
@@ -106,10 +106,12 @@ def run_selftest(
                "ZOOM_HARNESS_SELFTEST": ",".join(f.name for f in chosen),
                "ZOOM_HARNESS_SELFTEST_ONLY": "1" if names else ""}  # fmt: skip
         workers = workers or os.cpu_count() or 2
-        command = [sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:cacheprovider", "-p",
-                   "harness.selftest.plugin", f"--rootdir={PROJECT}", "--zoom-target=emulator",
-                   "-n", str(workers)]  # fmt: skip
-        completed = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True, timeout=1800)
+        # The checkout's features, or those an installed wheel carries: a certifier needs no checkout.
+        suite = suite_folder()
+        command = [sys.executable, "-m", "pytest", str(suite / "steps"), "-q", "-p", "no:cacheprovider", "-p",
+                   "harness.selftest.plugin", f"--rootdir={suite}", "-o", "bdd_features_base_dir=features",
+                   "--zoom-target=emulator", "-n", str(workers)]  # fmt: skip
+        completed = subprocess.run(command, cwd=suite, env=env, capture_output=True, text=True, timeout=1800)
         if not outcomes_path.exists():
             tail = (completed.stdout + completed.stderr).strip().splitlines()[-5:]
             raise HarnessError(f"the features did not run: {' | '.join(tail)}")
