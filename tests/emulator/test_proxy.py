@@ -248,26 +248,28 @@ def test_each_call_a_fault_changes_is_journaled_counted_and_paced_as_the_call_it
     proxy.clock.freeze()
     with httpx.Client(transport=proxy.transport(), timeout=5) as http:
         token = _token(http, zoom.token_url, credentials)
-        steps: list[tuple[dict[str, Any], str, int, int]] = [
-            ({"drop": True}, "fault: dropped", 1, 0),
-            ({"drop": True, "applied": True}, "fault: dropped", 1, 1),
-            ({"status": 503, "applied": True}, "fault: status 503", 1, 1),
-            ({"status": 400}, "fault: status 400", 1, 0),
-            ({"latency": 2}, "fault: latency 2s", 0, 1),
-            ({"invalidate_tokens": True}, "proxy: a token revoked by a fault", 1, 0),
+        steps: list[tuple[dict[str, Any], str, int, int, int]] = [
+            ({"drop": True}, "fault: dropped", 0, 1, 0),
+            ({"drop": True, "applied": True}, "fault: dropped", 0, 1, 1),
+            ({"status": 503, "applied": True}, "fault: status 503", 503, 1, 1),
+            ({"status": 400}, "fault: status 400", 400, 1, 0),
+            ({"latency": 2}, "fault: latency 2s", 201, 0, 1),
+            ({"advance_clock": 5}, "fault: clock moved 5s", 201, 0, 1),
+            ({"invalidate_tokens": True}, "proxy: a token revoked by a fault", 401, 1, 0),
         ]
-        for number, (fault, note, injected, forwarded) in enumerate(steps):
+        for number, (fault, note, status, injected, forwarded) in enumerate(steps):
             before = (proxy.injected, proxy.forwarded, len(pacer.categories))
             proxy.clock.advance(10)
             proxy.inject(route="scim.users.create", **fault)
             with contextlib.suppress(httpx.TransportError):
                 _create(http, token, f"step{number}@example.com")
             entry = proxy.journal.entries()[-1]
-            assert (entry.route, entry.note, entry.time) == ("scim.users.create", note, proxy.clock.now()), fault
+            assert (entry.route, entry.note, entry.status, entry.time) == ("scim.users.create", note, status,
+                                                                           proxy.clock.now()), fault  # fmt: skip
             assert (proxy.injected - before[0], proxy.forwarded - before[1]) == (injected, forwarded), fault
             # The emulator's label for a SCIM user write (zoom-api.md §5: get/put/patch/delete are Light).
             assert pacer.categories[before[2] :] == ["Light"] * forwarded, fault
-    assert proxy.describe()["injected"] == 5 and proxy.describe()["forwarded"] == 4  # with the token call
+    assert proxy.describe()["injected"] == 5 and proxy.describe()["forwarded"] == 5  # with the token call
 
 
 def test_an_unreachable_upstream_raises_in_process_and_answers_502_served() -> None:
@@ -282,7 +284,9 @@ def test_an_unreachable_upstream_raises_in_process_and_answers_502_served() -> N
         answer = httpx.get(f"{served.url}/scim2/Users")
     assert answer.status_code == 502
     assert answer.json()["message"].startswith("zoom-harness proxy: the upstream did not answer (ConnectError: ")
-    assert proxy.journal.entries()[0].note == "proxy: upstream failed: ConnectError"
+    (failed,) = proxy.journal.entries()
+    assert (failed.route, failed.note, failed.status) == ("scim.users.list", "proxy: upstream failed: ConnectError", 0)
+    assert abs(failed.time - proxy.clock.now()) < 5
     refusing.close()
 
 
@@ -352,3 +356,81 @@ def test_over_tls_the_proxy_answers_as_zoom_us_and_api_zoom_us(
         assert listed.status_code == 200 and listed.json()["totalResults"] == 1
     assert [(e.route, e.url.split(":")[0]) for e in proxy.journal.entries()] == [
         ("oauth.token", "https"), ("scim.users.list", "https")]  # fmt: skip
+
+
+def test_a_control_path_of_the_proxy_with_the_wrong_method_is_405_and_an_unknown_one_404() -> None:
+    proxy = ZoomProxy(transport=httpx.MockTransport(lambda request: httpx.Response(200)))
+    with httpx.Client(transport=proxy.transport()) as http:
+        wrong = http.put("https://api.zoom.us/_emulator/faults")
+        unknown = http.get("https://api.zoom.us/_emulator/state")
+    assert (wrong.status_code, wrong.json()) == (405, {"code": 405, "message": "not a control route of the proxy"})
+    assert (unknown.status_code, unknown.json()) == (404, {"code": 404, "message": "not a control route of the proxy"})
+    guarded = ZoomProxy(transport=httpx.MockTransport(lambda request: httpx.Response(200)), control_token="given")
+    with httpx.Client(transport=guarded.transport()) as http:
+        assert http.get("https://api.zoom.us/_emulator/faults").status_code == 401
+        assert http.get("https://api.zoom.us/_emulator/faults", headers={"Authorization": "Bearer given"}).json() == {
+            "faults": []}  # fmt: skip
+
+
+def test_tokens_the_proxy_saw_issued_or_used_are_all_revoked_by_an_invalidation() -> None:
+    """A token Zoom issued through the proxy but never used, and one issued elsewhere but used
+    through it, are both refused after an invalidation fault; one the proxy never saw is not."""
+    zoom = ZoomEmulator()
+    credentials = zoom.ready_account()
+    proxy = ZoomProxy(transport=zoom.transport())
+    with httpx.Client(transport=proxy.transport()) as through, httpx.Client(transport=zoom.transport()) as direct:
+        issued, spare = _token(through, zoom.token_url, credentials), _token(through, zoom.token_url, credentials)
+        elsewhere, unseen = _token(direct, zoom.token_url, credentials), _token(direct, zoom.token_url, credentials)
+        assert _create(through, elsewhere, "seen@example.com").status_code == 201
+        proxy.inject(route="scim.users.create", invalidate_tokens=True)
+        assert _create(through, issued, "a@example.com").status_code == 401
+        assert _create(through, spare, "b@example.com").status_code == 401
+        assert _create(through, elsewhere, "c@example.com").status_code == 401
+        assert _create(through, unseen, "d@example.com").status_code == 201
+        refused = _token(through, zoom.token_url, credentials)  # a token answer other than 200 registers nothing
+        assert _create(through, refused, "e@example.com").status_code == 201
+
+
+def test_what_the_proxy_sends_zoom_and_hands_back_leaves_out_hop_by_hop_headers() -> None:
+    """The upstream request: the client's path and query (no stray '?'), its headers but those of one
+    connection, its read timeout (else the proxy's own); the answer: Zoom's body whole however it was
+    chunked, its headers but those of one connection, framed by the proxy."""
+    from mocks.proxy.zoom_proxy import UPSTREAM_TIMEOUT
+
+    seen: list[httpx.Request] = []
+
+    def zoom(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        chunks = httpx.ByteStream(b"") if request.url.path.endswith("/empty") else _Chunks([b'{"a":', b" 1}"])
+        return httpx.Response(200, headers={"Connection": "keep-alive", "Keep-Alive": "timeout=5",
+                                            "X-Zoom": "kept"}, stream=chunks)  # fmt: skip
+
+    proxy = ZoomProxy(upstream_token_url="https://zoom.example/", upstream_api_url="https://api.zoom.example/",
+                      transport=httpx.MockTransport(zoom))  # fmt: skip
+    assert proxy.describe()["upstream"] == {"token_url": "https://zoom.example/oauth/token",
+                                            "api_base_url": "https://api.zoom.example"}  # fmt: skip
+    with httpx.Client(transport=proxy.transport(), timeout=3) as http:
+        answer = http.get("https://api.zoom.example/v2/users/me", headers={"Keep-Alive": "300", "TE": "trailers",
+                                                                         "X-Client": "sent"})  # fmt: skip
+        http.get("https://api.zoom.example/scim2/Users?count=2")
+    assert answer.content == b'{"a": 1}' and answer.headers["content-length"] == "8"
+    assert answer.headers["x-zoom"] == "kept" and "keep-alive" not in answer.headers
+    first, second = seen
+    assert str(first.url) == "https://api.zoom.example/v2/users/me" and str(second.url).endswith("/Users?count=2")
+    assert first.headers["x-client"] == "sent" and "keep-alive" not in first.headers and "te" not in first.headers
+    assert first.extensions["timeout"] == {"connect": 3.0, "read": 3.0, "write": 3.0, "pool": 3.0}
+    assert [e.route for e in proxy.journal.entries()] == ["rest.users.get", "scim.users.list"]
+    served = ZoomProxy(upstream_api_url="https://api.zoom.example", transport=httpx.MockTransport(zoom))
+    with ServedEmulator(served) as server:
+        httpx.get(f"{server.url}/v2/users/me")
+    assert seen[-1].extensions["timeout"] == UPSTREAM_TIMEOUT  # served, the client's timeout is not known
+
+
+class _Chunks(httpx.SyncByteStream):
+    """A body that arrives in several pieces, as one read from the network does."""
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        self.chunks = chunks
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self.chunks
