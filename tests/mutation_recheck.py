@@ -75,12 +75,14 @@ def _record(folder: Path, mutants: Path, module: str) -> Path:
     judged = folder / EQUIVALENT
     equivalent = json.loads(judged.read_text()) if judged.exists() else {}
     mine = sorted(name for name in verdicts if name in equivalent)
-    survivors = sorted(name for name, verdict in verdicts.items() if verdict in (SURVIVED, None) and name not in mine)
-    killed = len(verdicts) - len(survivors) - len(mine)
+    survivors = sorted(name for name, verdict in verdicts.items() if verdict == SURVIVED and name not in mine)
+    unjudged = sum(1 for name, verdict in verdicts.items() if verdict is None and name not in mine)
+    killed = len(verdicts) - len(survivors) - len(mine) - unjudged
     path = folder / f"{module}.json"
+    # The score of what was judged so far; a run stopped part way says how many are left to judge.
     path.write_text(json.dumps({"module": module, "tests": _tests(module + "."), "mutants": len(verdicts),
-                                "killed": killed, "equivalent": len(mine),
-                                "score": round(killed / max(len(verdicts) - len(mine), 1), 3),
+                                "killed": killed, "equivalent": len(mine), "unjudged": unjudged,
+                                "score": round(killed / max(killed + len(survivors), 1), 3),
                                 "survived": survivors}, indent=1) + "\n")  # fmt: skip
     return path
 
