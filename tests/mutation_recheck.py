@@ -35,7 +35,8 @@ TESTS = {
     "harness.provisioner": ["tests/harness/test_provisioner_outcomes.py", "tests/harness/test_provisioner.py"],
     "harness.zoom": ["tests/harness/test_client.py", "tests/harness/test_preflight.py"],
     # Since 2026-12: the system-under-test adapters, the directory, the proxy.
-    "harness.sut": ["tests/sut/test_pingfederate.py", "tests/sut/test_adapter_on_standin.py"],
+    "harness.sut": ["tests/sut/test_payloads.py", "tests/sut/test_pingfederate.py",
+                    "tests/sut/test_adapter_on_standin.py"],
     "harness.directory": ["tests/directory/test_ldap_source.py", "tests/directory/test_slapd_watchdog.py",
                           "tests/harness/test_source_and_mapping.py"],
     "mocks.proxy": ["tests/emulator/test_proxy.py", "tests/emulator/test_pacing.py",
