@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 
 import pytest
 
 from harness.directory.slapd import INSTALL_HINT, REQUIRE_VARIABLE, DirectoryServer, Slapd, slapd_binary, slapd_required
+
+# A runner that starts the suite in the background of a shell (bash ignores SIGINT for such jobs)
+# hands that ignore down to every command a test stops with Ctrl+C's signal, and Python then never
+# raises KeyboardInterrupt. The tests stand for a user's terminal: SIGINT is live here, and so in
+# the commands they start (a handler becomes the default across exec; an ignore would stay).
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")
