@@ -177,10 +177,7 @@ class ZoomSide:
     def inject(self, **fault: Any) -> None:
         """Put a fault between the system under test and Zoom: in the emulator, or in the proxy
         in front of a real Zoom (the fault changes the answer; Zoom's state stays real)."""
-        surface = self.control or self.proxy or self.proxy_control
-        if surface is None:
-            raise NeedsEmulator("injecting a fault needs the emulator or the harness's proxy in front of Zoom")
-        surface.inject(**fault)
+        self._fault_surface("injecting a fault").inject(**fault)
         self.faults_injected = True
         if self.scaled and fault.get("retry_after"):
             # A date is whole seconds, rounded up: up to a second more than asked, per hit.
@@ -188,10 +185,14 @@ class ZoomSide:
 
     def clear_faults(self) -> None:
         """Zoom answers as itself again: every injected fault is taken away."""
+        self._fault_surface("clearing faults").clear_faults()
+
+    def _fault_surface(self, doing: str) -> EmulatorControl | ZoomProxy:
+        """Where faults go: the emulator, or the proxy in front of a real Zoom (in-process or served)."""
         surface = self.control or self.proxy or self.proxy_control
         if surface is None:
-            raise NeedsEmulator("clearing faults needs the emulator or the harness's proxy in front of Zoom")
-        surface.clear_faults()
+            raise NeedsEmulator(f"{doing} needs the emulator or the harness's proxy in front of Zoom")
+        return surface
 
     def answer_as(self, refusal: EmulatorError, **where: Any) -> None:
         """Zoom answers every matching call with a refusal of its own wording (an injected fault)."""

@@ -65,6 +65,10 @@ class ReportDiff:
     def counts(self, level: str) -> dict[str, int]:
         return {kind: sum(1 for c in self.changes if c.level == level and c.kind == kind) for kind in KINDS}
 
+    def told(self, level: str) -> str:
+        """The counts of one level in words: "1 regressed, 2 fixed", or "no change"."""
+        return told(self.counts(level))
+
     def to_dict(self) -> dict[str, Any]:
         """What ``--json`` prints and ``run --baseline`` keeps in report.json (``comparison``)."""
         return {
@@ -73,6 +77,10 @@ class ReportDiff:
             "counts": {"requirements": self.counts("requirement"), "scenarios": self.counts("scenario")},
             "changes": [asdict(c) for c in self.changes],
         }
+
+
+def told(counts: dict[str, int]) -> str:
+    return ", ".join(f"{counts[kind]} {kind}" for kind in KINDS if counts[kind]) or "no change"
 
 
 def load_report(path: Path, hint: str = "") -> dict[str, Any]:
@@ -195,8 +203,7 @@ _COLOURS = {"regressed": "#cf222e", "failing differently": "#bc4c00", "new": "#0
 def comparison_html(comparison: dict[str, Any]) -> str:
     """The section at the top of report.html when the run was compared with a baseline."""
     baseline = comparison["baseline"]
-    counts = comparison["counts"]["requirements"]
-    told = ", ".join(f"{counts[kind]} {kind}" for kind in KINDS if counts[kind]) or "no change"
+    summary = told(comparison["counts"]["requirements"])
     rows = "".join(
         f'<tr><td style="color:{_COLOURS[c["kind"]]};font-weight:600">{html.escape(c["kind"])}</td>'
         f"<td>{html.escape(c['level'])}</td><td>{html.escape(c['id'] if c['level'] == 'requirement' else c['name'])}"
@@ -207,4 +214,4 @@ def comparison_html(comparison: dict[str, Any]) -> str:
     table = (f"<table class=sum><tr><th>Change</th><th>Level</th><th>What</th><th>Before → now</th><th>Failure</th>"
              f"</tr>{rows}</table>") if rows else ""  # fmt: skip
     return (f'<section class="page" id="comparison"><h2>Since the baseline of {html.escape(str(baseline["date"]))}'
-            f"</h2><p>Requirements: {html.escape(told)}.</p>{table}</section>")  # fmt: skip
+            f"</h2><p>Requirements: {html.escape(summary)}.</p>{table}</section>")  # fmt: skip

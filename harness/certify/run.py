@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from harness.certify.diff import KINDS, ReportDiff, compare
+from harness.certify.diff import ReportDiff, compare
 from harness.certify.report import STATUSES, gaps, write_report
 from harness.certify.shard import Shard
 from harness.directory.slapd import INSTALL_HINT, slapd_binary
@@ -249,9 +249,7 @@ def print_diff(console: Console, diff: ReportDiff) -> None:
     if diff.changes:
         console.print(table)
     for level in ("requirement", "scenario"):
-        counts = diff.counts(level)
-        told = ", ".join(f"{counts[kind]} {kind}" for kind in KINDS if counts[kind]) or "no change"
-        console.print(f"{level.capitalize()}s: {told}", highlight=False, soft_wrap=True)
+        console.print(f"{level.capitalize()}s: {diff.told(level)}", highlight=False, soft_wrap=True)
     regressed = [c.id for c in diff.regressions if c.level == "requirement"]
     if diff.regressions:
         console.print(f"[bold red]Regressed since the baseline: {', '.join(regressed) or 'no requirement'} "

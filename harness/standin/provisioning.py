@@ -34,6 +34,7 @@ from harness.provisioner.store import SyncStore
 from harness.standin.configuration import Configuration, settings_by_name
 from harness.zoom.client import ZoomClient
 from harness.zoom.target import Target
+from mocks.core.control_guard import bearer_headers
 
 #: ``#this.get("a") != null ? #this.get("a") : #this.get("b")``: the first attribute with a value.
 #: [I] The one expression form the stand-in evaluates; PingFederate's OGNL accepts far more.
@@ -70,8 +71,7 @@ class ZoomEndpoints:
     def clock(self) -> Callable[[], float]:
         if self.control_url is None:
             return time.time
-        headers = {"Authorization": f"Bearer {self.control_token}"} if self.control_token else {}
-        http = httpx.Client(timeout=10, headers=headers)
+        http = httpx.Client(timeout=10, headers=bearer_headers(self.control_token))
         url = f"{self.control_url}/clock"
         return lambda: float(http.get(url).raise_for_status().json()["now"])
 

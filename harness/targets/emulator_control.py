@@ -15,6 +15,7 @@ import httpx
 from harness.errors import HarnessError
 from harness.targets.control_token import missing_token_hint
 from harness.zoom.target import Target
+from mocks.core.control_guard import bearer_headers
 
 
 class AppUpdateRefused(HarnessError):
@@ -42,7 +43,7 @@ class EmulatorControl:
         self._http = http
         self._url = base_url.rstrip("/")
         self._base = self._url + "/_emulator"
-        self._headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._headers = bearer_headers(token)
 
     def __repr__(self) -> str:
         return f"EmulatorControl({self._url})"

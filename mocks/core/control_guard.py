@@ -39,6 +39,11 @@ _PAGE_HEADERS: RawHeaders = [
 _REALM = (b"www-authenticate", b'Bearer realm="zoom-harness control"')
 
 
+def bearer_headers(token: str | None) -> dict[str, str]:
+    """The headers a call to the control surface carries (none where there is no token)."""
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
 def new_control_token() -> str:
     """A fresh token: 256 random bits, URL-safe."""
     return secrets.token_urlsafe(32)

@@ -13,7 +13,7 @@ import threading
 from types import TracebackType
 
 from mocks.api.emulator import ZoomEmulator
-from mocks.core.control_guard import new_control_token
+from mocks.core.control_guard import bearer_headers, new_control_token
 from mocks.core.mounting import Mounted
 from mocks.serving.http11 import HttpServer, new_loop
 from mocks.serving.tls import TlsFiles
@@ -153,7 +153,7 @@ class ServedEmulator:
     @property
     def control_headers(self) -> dict[str, str]:
         """The headers a call to the control surface (``/_emulator``) carries."""
-        return {"Authorization": f"Bearer {self.control_token}"}
+        return bearer_headers(self.control_token)
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
