@@ -79,6 +79,7 @@ def _serve(args: argparse.Namespace) -> int:
     if tls is not None:
         _print_tls(tls, sock.getsockname()[1])
     print(f"  Control API   {url}/_emulator/state   (Ctrl+C, SIGTERM or SIGHUP stops)")
+    print(f"  Dashboard     {url}/_emulator/dashboard   (in a browser: sign in with the control token)")
     # The seeded state lives as long as the server: the collector need not scan it on every cycle.
     gc.collect()
     gc.freeze()
@@ -137,6 +138,7 @@ def _serve_proxy(args: argparse.Namespace) -> int:
     if tls is not None:
         _print_tls(tls, sock.getsockname()[1])
     print(f"  Journal       {url}/_emulator/journal   faults: {url}/_emulator/faults   (Ctrl+C stops)")
+    print(f"  Dashboard     {url}/_emulator/dashboard   (in a browser: sign in with the control token)")
     try:
         with _guarded(proxy, _local_url(sock, tls)):
             stopping.received.append(serve_forever(proxy, sock, tls=tls))

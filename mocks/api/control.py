@@ -20,6 +20,9 @@ emulator. A served emulator (or proxy) lets through only the holder of its contr
 | POST   /_emulator/clock                      | {"advance": s} or {"freeze": bool}            |
 | GET|POST|DELETE /_emulator/faults            | list, add or clear fault rules                |
 | GET|DELETE /_emulator/journal[?after=N]     | read (all, or after the N-th) or clear it      |
+| GET    /_emulator/journal?after=N&limit=K    | the newest K after the N-th, numbered         |
+| GET    /_emulator/overview                   | what the dashboard shows (?q=search&limit=K)  |
+| GET    /_emulator/dashboard                  | the dashboard: a page for a browser           |
 | GET|PATCH /_emulator/settings               | read or change the behaviour switches         |
 """
 
@@ -40,6 +43,8 @@ from mocks.state.seed import SeedError, apply_seed
 
 routes = Routes("control")
 PREFIX = CONTROL_PREFIX
+#: The most exchanges one read of the journal with ``limit`` returns.
+MAX_JOURNAL_PAGE = 1_000
 
 
 def _bad(message: str) -> ZoomAPIError:
@@ -270,14 +275,20 @@ def clear_faults(call: Call) -> Reply:
 @routes.route("GET", f"{PREFIX}/journal", "control.journal.get")
 def get_journal(call: Call) -> Reply:
     """Every kept exchange; with ``?after=N`` those numbered after N, and ``last``, the number of the
-    newest (a reader polling the journal asks for what is new to it)."""
-    after = call.query.get("after")
-    if after is None:
+    newest (a reader polling the journal asks for what is new to it); with ``limit=K`` only the
+    newest K of those, each with its ``number`` (the dashboard under load)."""
+    after, limit = call.query.get("after"), call.query.get("limit")
+    if after is None and limit is None:
         return Reply(200, {"entries": [e.to_dict() for e in call.emulator.journal.entries()]})
-    if not after.isdigit():
+    if after is not None and not after.isdigit():
         return Reply(400, {"code": 300, "message": "after must be a whole number"})
-    entries, last = call.emulator.journal.entries_after(int(after))
-    return Reply(200, {"entries": [e.to_dict() for e in entries], "last": last})
+    if limit is None:
+        entries, last = call.emulator.journal.entries_after(int(after or 0))
+        return Reply(200, {"entries": [e.to_dict() for e in entries], "last": last})
+    if not limit.isdigit() or not 1 <= int(limit) <= MAX_JOURNAL_PAGE:
+        return Reply(400, {"code": 300, "message": f"limit must be a whole number from 1 to {MAX_JOURNAL_PAGE}"})
+    numbered, last = call.emulator.journal.numbered_after(int(after or 0), int(limit))
+    return Reply(200, {"entries": numbered, "last": last})
 
 
 @routes.route("DELETE", f"{PREFIX}/journal", "control.journal.clear")

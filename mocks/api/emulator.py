@@ -11,7 +11,7 @@ import random
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from mocks.api import control, oauth, rest, scim
+from mocks.api import control, dashboard, oauth, rest, scim
 from mocks.api.faults import Fault, Faults
 from mocks.api.routing import Call, Reply, Route, Router, render
 from mocks.core.clock import Clock
@@ -92,7 +92,7 @@ class ZoomEmulator(Mounted):
 
     def set_base_urls(self, token_base_url: str, api_base_url: str) -> None:
         super().set_base_urls(token_base_url, api_base_url)
-        extra = (control.routes,) if self._control else ()
+        extra = (control.routes, dashboard.routes) if self._control else ()
         self._token_router = Router(oauth.routes, *extra)
         self._api_router = Router(scim.routes, rest.routes, *extra)
         # The API host first: it carries the load. Both hosts know the control routes only, so when

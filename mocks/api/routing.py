@@ -23,6 +23,9 @@ from mocks.state.zoom_state import ZoomState
 
 Family = Literal["oauth", "scim", "rest", "control"]
 
+JSON_TYPE = "application/json;charset=UTF-8"
+_JSON_TYPE = JSON_TYPE.encode()
+
 
 @dataclass(slots=True)
 class Reply:
@@ -30,6 +33,8 @@ class Reply:
     #: A JSON-able body, or ``bytes`` already encoded as JSON (cached renderings).
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    #: The body's media type: JSON, unless a handler answers a page.
+    media_type: bytes = _JSON_TYPE
 
 
 @dataclass(slots=True)
@@ -102,10 +107,6 @@ def _bad_body(family: Family, detail: str) -> EmulatorError:
 Handler = Callable[[Call], Reply]
 
 
-JSON_TYPE = "application/json;charset=UTF-8"
-_JSON_TYPE = JSON_TYPE.encode()
-
-
 def render(reply: Reply, *first: tuple[bytes, bytes]) -> Answer:
     """A reply as header lines and bytes (``first`` lines lead); a JSON body is encoded and framed."""
     if reply.headers:
@@ -114,7 +115,7 @@ def render(reply: Reply, *first: tuple[bytes, bytes]) -> Answer:
         return Answer(reply.status, first)
     content = reply.body if isinstance(reply.body, bytes) else encode_json(reply.body)
     return Answer(
-        reply.status, (*first, (b"content-type", _JSON_TYPE), (b"content-length", b"%d" % len(content))), content
+        reply.status, (*first, (b"content-type", reply.media_type), (b"content-length", b"%d" % len(content))), content
     )
 
 

@@ -26,8 +26,8 @@ CONTROL_PREFIX = "/_emulator"
 LOGIN_PATH = f"{CONTROL_PREFIX}/login"
 LOGOUT_PATH = f"{CONTROL_PREFIX}/logout"
 COOKIE_NAME = "zoom_emulator_session"
-#: Where a login lands when the form names no page of the control surface.
-DEFAULT_LANDING = f"{CONTROL_PREFIX}/state"
+#: Where a login lands when the form names no page of the control surface: the dashboard.
+DEFAULT_LANDING = f"{CONTROL_PREFIX}/dashboard"
 #: Browser sessions kept at once; the oldest is forgotten first.
 MAX_SESSIONS = 64
 _PAGE_HEADERS: RawHeaders = [

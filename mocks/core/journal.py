@@ -89,10 +89,23 @@ class Journal:
     def entries_after(self, number: int) -> tuple[list[JournalEntry], int]:
         """The exchanges numbered after ``number`` (still kept), and the last number given so far:
         a reader polling the journal redacts only what is new to it."""
+        fresh, last = self._after(number, None)
+        return [_redacted(*item[1:]) for item in fresh], last
+
+    def numbered_after(self, number: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """The newest ``limit`` exchanges numbered after ``number``, as dicts with their ``number``,
+        and the last number given so far: a page showing the latest exchanges under load redacts
+        only those it shows."""
+        fresh, last = self._after(number, limit)
+        return [{"number": item[0], **_redacted(*item[1:]).to_dict()} for item in fresh], last
+
+    def _after(self, number: int, limit: int | None) -> tuple[list[tuple[Any, ...]], int]:
         with self._lock:
             raw = list(self._raw)
         fresh = [item for item in raw if item[0] > number]
-        return [_redacted(*item[1:]) for item in fresh], raw[-1][0] if raw else 0
+        if limit is not None:
+            fresh = fresh[max(0, len(fresh) - limit) :]
+        return fresh, raw[-1][0] if raw else 0
 
     def clear(self) -> None:
         with self._lock:

@@ -82,6 +82,21 @@ class Pacer:
             self.waited += wait
             self._sleep(wait)
 
+    def snapshot(self) -> list[dict[str, object]]:
+        """Each category's pace as it stands: the limit Zoom told (or the default), the calls this
+        process may start in a window, those started in the current one, and a hold after a 429."""
+        with self._lock:
+            now = self._clock()
+            shown = []
+            for category in sorted(set(self._caps) | set(self._calls)):
+                window = 60.0 if category == RESOURCE_INTENSIVE else 1.0
+                started = sum(1 for at in self._calls.get(category, ()) if at > now - window)
+                held = max(0.0, self._held_until.get(category, 0.0) - now)
+                shown.append({"category": category, "limit": self._caps.get(category),
+                              "allowed": self.allowed(category), "started": started,
+                              "held_for": round(held, 3)})  # fmt: skip
+        return shown
+
     def after(self, category: str | None, answer: Answer) -> None:
         """Learn the category's limit from Zoom's headers; after a 429 hold it until Retry-After."""
         named = answer.header(b"x-ratelimit-category")

@@ -27,10 +27,10 @@ from typing import Any
 
 import httpx
 
-from mocks.api import control, oauth, rest, scim
+from mocks.api import control, dashboard, oauth, rest, scim
 from mocks.api.faults import Fault, Faults
 from mocks.api.routing import Call, Reply, Router, Routes, render
-from mocks.core.clock import Clock
+from mocks.core.clock import Clock, iso
 from mocks.core.control_guard import ControlGuard
 from mocks.core.errors import EmulatorError, ZoomAPIError, invalid_token
 from mocks.core.journal import Journal
@@ -50,14 +50,32 @@ UNNAMED = "upstream"
 UPSTREAM_TIMEOUT = {"connect": 10.0, "read": 60.0, "write": 60.0, "pool": 10.0}
 
 proxy_routes = Routes("control")
-# The control surface a proxy has: faults and the journal (Zoom's state is Zoom's).
+# The control surface a proxy has: faults, the journal and the dashboard (Zoom's state is Zoom's).
 proxy_routes.table += [r for r in control.routes.table if r.name.startswith(("control.faults.", "control.journal."))]
+proxy_routes.table += [r for r in dashboard.routes.table if r.name == "control.dashboard"]
 
 
 @proxy_routes.route("GET", f"{control.PREFIX}/proxy", "control.proxy")
 def describe(call: Call) -> Reply:
     proxy: ZoomProxy = call.emulator
     return Reply(200, proxy.describe())
+
+
+@proxy_routes.route("GET", f"{control.PREFIX}/overview", "control.overview")
+def overview(call: Call) -> Reply:
+    """What the dashboard shows of a proxy but the journal: where it forwards, what it paced and
+    injected, the faults in force (Zoom's accounts, users and clock are Zoom's own)."""
+    proxy: ZoomProxy = call.emulator
+    now = proxy.clock.now()
+    return Reply(200, {
+        "kind": "proxy",
+        "clock": {"now": now, "iso": iso(now), "frozen": proxy.clock.frozen},
+        **proxy.describe(),
+        "pacing": proxy.pacer.snapshot() if proxy.pacer is not None else None,
+        "faults": [fault.to_dict() for fault in proxy.faults.rules()],
+        "journal": {"kept": len(proxy.journal)},
+        "routes": dashboard.ROUTE_NAMES,
+    })  # fmt: skip
 
 
 class ZoomProxy(Mounted):

@@ -103,6 +103,30 @@ class RateLimiter:
             self._windows[(account_id, counter, "day")] = (day, used + 1)
         return _headers(label, cap, cap - used - 1)
 
+    def counters(self, plans: dict[str, str], now: float) -> list[dict[str, object]]:
+        """What each account has used of each limit in the current window (a second, a minute or
+        the day), beside the limit, for the accounts in ``plans`` (id to plan): the dashboard's view."""
+        with self._lock:
+            keys = sorted(self._windows)
+        counted = []
+        for account_id, label, kind in keys:
+            plan = plans.get(account_id)
+            if plan is None:
+                continue
+            limits = PLAN_LIMITS.get(plan, _BUSINESS)
+            if kind == "day":
+                window, span, cap = int(now // 86_400), "day", _daily_cap(plan, label, limits)
+            else:
+                limit = limits[label]
+                if limit.per_second is not None:
+                    window, span, cap = int(now), "second", limit.per_second
+                else:
+                    window, span, cap = int(now // 60), "minute", limit.per_minute or 0
+            with self._lock:
+                used = self._count(account_id, label, kind, window)
+            counted.append({"account_id": account_id, "category": label, "window": span, "used": used, "limit": cap})
+        return counted
+
     def _count(self, account_id: str, label: str, kind: str, window: int) -> int:
         start, calls = self._windows.get((account_id, label, kind), (window, 0))
         return calls if start == window else 0
@@ -115,6 +139,14 @@ class RateLimiter:
             headers["Retry-After"] = retry_at.strftime("%Y-%m-%dT%H:%M:%SZ")
         message = DAILY_MESSAGE if kind == "Daily-limit" else PER_SECOND_MESSAGE
         return ZoomAPIError(429, 429, message, headers=headers)
+
+
+def _daily_cap(plan: str, counter: str, limits: dict[str, Limit]) -> int:
+    """A daily counter's cap: a label's own (Heavy's is shared with Resource-intensive) or the
+    create-users counter's."""
+    if counter in limits:
+        return limits[counter].daily or 0
+    return CREATE_USERS_DAILY.get(plan, CREATE_USERS_DAILY["Business"])
 
 
 def _headers(label: str, cap: int, remaining: int) -> dict[str, str]:

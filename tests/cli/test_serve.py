@@ -34,8 +34,8 @@ def served(tmp_path: Path) -> Iterator[tuple[dict[str, str], Path]]:
     printed: dict[str, str] = {}
     assert process.stdout is not None
     for line in process.stdout:
-        found = re.match(r"\s+(Token URL|API base URL|Account ID|Client ID|Client secret|Control token in)\s+(\S+)",
-                         line)  # fmt: skip
+        found = re.match(r"\s+(Token URL|API base URL|Account ID|Client ID|Client secret|Dashboard|Control token in)"
+                         r"\s+(\S+)", line)  # fmt: skip
         if found:
             printed[found.group(1)] = found.group(2)
         if "Control token" in line:
@@ -102,6 +102,12 @@ def test_serve_guards_its_control_surface_with_a_token_in_a_private_file(
     assert httpx.get(f"{url}/_emulator/state", headers={"Authorization": f"Bearer {token}x"}).status_code == 401
     state = httpx.get(f"{url}/_emulator/state", headers={"Authorization": f"Bearer {token}"})
     assert state.status_code == 200 and state.json()["accounts"][0]["id"] == printed["Account ID"]
+    # The dashboard it names: a browser is sent to the login form; the token's holder gets the page.
+    assert printed["Dashboard"] == f"{url}/_emulator/dashboard"
+    browser = httpx.get(printed["Dashboard"], headers={"Accept": "text/html"})
+    assert (browser.status_code, browser.headers["location"]) == (303, "/_emulator/login?next=/_emulator/dashboard")
+    page = httpx.get(printed["Dashboard"], headers={"Authorization": f"Bearer {token}"})
+    assert page.status_code == 200 and "<title>Zoom emulator: dashboard</title>" in page.text and token not in page.text
 
 
 def test_the_control_token_file_goes_with_the_server(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mocks import ZoomEmulator
-from mocks.api import control
+from mocks.api import control, dashboard
 from mocks.proxy.zoom_proxy import ZoomProxy, proxy_routes
 from mocks.serving.server import ServedEmulator
 
@@ -33,6 +33,8 @@ BODIES: dict[str, Any] = {
     "control.faults.add": {"route": "*", "status": 503, "times": None},
     "control.settings.update": {"rate_limits": False},
 }
+#: Every control route of a served emulator: the control surface and the dashboard's.
+EMULATOR_ROUTES = [*control.routes.table, *dashboard.routes.table]
 
 
 class Ready:
@@ -98,14 +100,14 @@ def test_every_control_route_of_the_emulator_needs_the_token_and_a_refusal_chang
     with httpx.Client(base_url=served.url, timeout=10) as http:
         http.get("/v2/users/me")
         before = _snapshot(http, token)
-        for route in control.routes.table:
+        for route in EMULATOR_ROUTES:
             _refusals(http, route, ready.path(route.template), _body(route.name))
         assert _snapshot(http, token) == before, "a refused call changed the emulator"
-        for route in control.routes.table:
+        for route in EMULATOR_ROUTES:
             ready = Ready(emulator)
             granted = http.request(route.method, ready.path(route.template), json=_body(route.name), headers=token)
             assert 200 <= granted.status_code < 300, (route.name, granted.text)
-    assert len(control.routes.table) == 20  # a new control route joins this matrix
+    assert len(EMULATOR_ROUTES) == 22  # a new control route joins this matrix
 
 
 def test_every_control_route_of_the_proxy_needs_the_token_and_a_refusal_changes_nothing(
@@ -127,7 +129,7 @@ def test_every_control_route_of_the_proxy_needs_the_token_and_a_refusal_changes_
             assert 200 <= granted.status_code < 300, (route.name, granted.text)
             names.append(route.name)
     assert names == ["control.faults.list", "control.faults.add", "control.faults.clear", "control.journal.get",
-                     "control.journal.clear", "control.proxy"]  # fmt: skip
+                     "control.journal.clear", "control.dashboard", "control.proxy", "control.overview"]  # fmt: skip
     assert served_proxy.control_token != "" and served_proxy.control_headers != {}
 
 
@@ -164,7 +166,7 @@ def test_a_browser_logs_in_once_and_carries_a_strict_http_only_cookie(served: Se
         replayed = httpx.get(f"{served.url}/_emulator/faults", headers={"Cookie": f"zoom_emulator_session={value}"})
         assert replayed.status_code == 401, "a session outlived its logout"
         away = browser.post("/_emulator/login", data={"token": token, "next": "//evil.example/x"})
-        assert away.headers["location"] == "/_emulator/state"
+        assert away.headers["location"] == "/_emulator/dashboard"
         journal = browser.get("/_emulator/journal", headers=served.control_headers).text
     assert token not in journal, journal
     # Control calls are never journaled (an unknown control path is, as any unrouted call).
