@@ -14,13 +14,17 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks import figures
+from benchmarks import figures, served
 
 
-def _served(quick: bool, own: dict[str, Any]) -> list[figures.Figure]:
-    servers = ("own",) if quick else figures.SERVERS
-    measured, results = figures.served(1.5 if quick else 5.0, 1 if quick else 3, servers)
+def _served(quick: bool, own: dict[str, Any], dashboard: bool) -> list[figures.Figure]:
+    servers = ("own",) if quick else served.SERVERS
+    shown: list[int] | None = [] if dashboard else None
+    measured, results = served.served(1.5 if quick else 5.0, 1 if quick else 3, servers, shown)
     own.update(results)
+    if shown is not None:
+        for figure in measured:
+            figure.note += f"; dashboard open and live (newest exchange shown: {', '.join(map(str, shown))})"
     return measured
 
 
@@ -28,6 +32,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, under a minute")
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
+    parser.add_argument(
+        "--dashboard",
+        action="store_true",
+        help="figure 3 with the emulator's dashboard open in headless Chromium (its cost)",
+    )
     args = parser.parse_args()
     console = Console(width=max(140, Console().width))
     quick = args.quick
@@ -37,8 +46,8 @@ def main() -> int:
          lambda: figures.in_process_overhead(rounds=15 if quick else 45, batch=100 if quick else 300)),
         ("2 flat with size", lambda: figures.flat_with_size(rounds=5, batch=300 if quick else 1500,
                                                            large=20_000 if quick else 100_000)),
-        ("3 served", lambda: _served(quick, served_by_own)),
-        ("3 peer", lambda: figures.wiremock_peer(1.5 if quick else 5.0, 1 if quick else 3, 6.0 if quick else 30.0,
+        ("3 served", lambda: _served(quick, served_by_own, args.dashboard)),
+        ("3 peer", lambda: served.wiremock_peer(1.5 if quick else 5.0, 1 if quick else 3, 6.0 if quick else 30.0,
                                                  served_by_own)),
         ("4 provisioning", lambda: figures.provisioning(2_000 if quick else 10_000)),
         ("5 pacing", lambda: figures.pacing(1_000 if quick else 10_000)),
@@ -73,6 +82,7 @@ def main() -> int:
                 "cpus": __import__("os").cpu_count(),
             },
             "quick": quick,
+            "dashboard": args.dashboard,
             "figures": [f.to_dict() for f in results],
         }
         Path(args.json).write_text(json.dumps(document, indent=1))
