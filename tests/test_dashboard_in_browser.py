@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from mocks import ZoomEmulator
+from mocks.core.clock import iso
 from mocks.proxy.zoom_proxy import ZoomProxy
 from mocks.serving.server import ServedEmulator
 
@@ -122,6 +123,27 @@ def test_a_person_follows_the_api_live_injects_a_429_and_sees_no_secret(site: Si
         expect(refusal_row).to_have_count(1)
         expect(page.locator("#faults-rows tr")).to_have_count(0)  # used up (times 1)
         assert _create(site, bearer, "erin.board@dash.example").status_code == 201
+
+        # A fault until cleared, then cleared from the page: calls go through again.
+        page.fill("#fault-form input[name=times]", "")
+        page.click("#fault-form button[type=submit]")
+        expect(page.locator("#faults-rows")).to_contain_text("until cleared")
+        assert _create(site, bearer, "finn.board@dash.example").status_code == 429
+        page.click("#faults-clear")
+        expect(page.locator("#fault-result")).to_have_text("Every fault cleared.")
+        expect(page.locator("#faults-rows tr")).to_have_count(0)
+        assert _create(site, bearer, "finn.board@dash.example").status_code == 201
+        if site.kind == "emulator":
+            page.fill("#users-search", "erin")
+            expect(page.locator("#users-rows tr")).to_have_count(1)
+            expect(page.locator("#users-rows")).to_contain_text("erin.board@dash.example")
+            expect(page.locator("#users-count")).to_have_text("1 of 4")  # the owner, dana, erin, finn
+            page.click("#freeze")
+            expect(page.locator("#frozen")).to_have_text("(frozen)")
+            frozen_at = site.emulator.clock.now()
+            page.fill("#advance", "3600")
+            page.click("#advance-go")
+            expect(page.locator("#clock")).to_have_text(iso(frozen_at + 3600))
 
         assert page.evaluate("window.stayed") is True, "the page reloaded"
         shown = page.content() + page.locator("body").inner_text()
