@@ -31,9 +31,30 @@ def build_parser() -> argparse.ArgumentParser:
 STOPPED = "what it started is stopped and its temporary files removed; ledgers, recordings and reports are kept"
 
 
+#: Options whose values are Zoom's IDs or a secret: URL-safe base64, which may begin with "-" (one
+#: ID in 64), where argparse would read the next option and refuse the command.
+ID_OPTIONS = frozenset({"--account-id", "--client-id", "--client-secret"})
+
+
+def glued(argv: Sequence[str]) -> list[str]:
+    """The command line with each ID option joined to its value (``--client-id=-x1``), so that a value
+    beginning with "-" stays a value; what follows ``--`` (pytest's own options) is left alone."""
+    out: list[str] = []
+    words = iter(argv)
+    for word in words:
+        if word == "--":
+            return [*out, word, *words]
+        if word in ID_OPTIONS:
+            value = next(words, None)
+            out.append(word if value is None else f"{word}={value}")
+            continue
+        out.append(word)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(glued(sys.argv[1:] if argv is None else argv))
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         with signals.stopped_by_signals():
