@@ -34,7 +34,9 @@ TESTS = {
     ],
     "harness.provisioner": ["tests/harness/test_provisioner_outcomes.py", "tests/harness/test_provisioner.py"],
     "harness.zoom": ["tests/harness/test_client.py", "tests/harness/test_preflight.py"],
-    # Since 2026-12: the system-under-test adapters, the directory, the proxy.
+    # Since 2026-12: the system-under-test adapters, the directory, the proxy. The reference system
+    # is what the features run: they judge it.
+    "harness.sut.reference": ["steps/test_features.py"],
     "harness.sut": ["tests/sut/test_payloads.py", "tests/sut/test_pingfederate.py",
                     "tests/sut/test_adapter_on_standin.py"],
     "harness.directory": ["tests/directory/test_ldap_source.py", "tests/directory/test_slapd_watchdog.py",
@@ -126,7 +128,8 @@ def _preload(mutants: Path, names: list[str]) -> None:
 
     for files in {tuple(_tests(name)) for name in names}:
         for file in files:
-            if file.endswith(".py"):
+            # The features' module builds its tests at import from pytest's configuration: only under pytest.
+            if file.endswith(".py") and file.startswith("tests/"):
                 importlib.import_module(file.removesuffix(".py").replace("/", "."))
 
 
