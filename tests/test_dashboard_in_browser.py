@@ -76,12 +76,12 @@ def test_a_person_follows_the_api_live_injects_a_429_and_sees_no_secret(site: Si
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        page.goto(f"{site.served.url}/_emulator/dashboard")
+        page.goto(f"{site.served.url}/_emulator/dashboard?every=200")  # five updates a second, for the test's pace
         # Not signed in: the login form, and the token never in a URL.
-        assert page.url.endswith("/_emulator/login?next=/_emulator/dashboard"), page.url
+        assert page.url.endswith("/_emulator/login?next=/_emulator/dashboard%3Fevery%3D200"), page.url
         page.fill("#token", control_token)
         page.click("button[type=submit]")
-        page.wait_for_url("**/_emulator/dashboard")
+        page.wait_for_url("**/_emulator/dashboard?every=200")
         title = "Zoom proxy" if site.kind == "proxy" else "Zoom emulator"
         expect(page.locator("#title")).to_have_text(title)
         expect(page.locator("#live")).to_contain_text("live, updated")
