@@ -57,6 +57,7 @@ class Timeline:
             self.calls.remove((when, entry))
 
     def read_journal(self, after: int) -> tuple[list[dict[str, Any]], int]:
+        assert isinstance(after, int) and after >= 0, after  # as the control route: a whole number
         return self.journal[after:], len(self.journal)
 
 
@@ -99,6 +100,18 @@ def test_on_12_1_the_end_line_of_a_cycle_started_in_the_wait_ends_it_counted_fro
     assert (summary.cycle_id, summary.channel, summary.created, summary.updated, summary.failed) == (12, SHOWN, 1, 1, 1)
     assert summary.disabled == 0 and summary.duration == 2.5
     assert reader.marks_cycles
+    assert [line.message for line in reader.records.log] == ["Cycle 11 ended in 40 ms", "Provisioning cycle 12 started",
+                                                             "Cycle 12 ended in 2500 ms"]  # fmt: skip
+
+
+def test_an_end_line_without_numbers_takes_the_cycle_from_the_audit_and_no_duration(tmp_path: Path) -> None:
+    timeline = Timeline(tmp_path)
+    reader = _reader(tmp_path, timeline, summaries=False)
+    timeline.at(0.2, PROVISIONER, log("cycle started"))
+    timeline.at(0.3, AUDIT, audit(12, "ENABLE"))
+    timeline.at(0.4, PROVISIONER, log("cycle ended"))
+    summary = reader.await_cycle(CHANNEL, SHOWN, 0)
+    assert (summary.cycle_id, summary.enabled, summary.duration) == (12, 1, 0.0)
 
 
 def test_a_log_that_marks_no_cycle_is_read_by_its_quiet(tmp_path: Path) -> None:
@@ -109,15 +122,41 @@ def test_a_log_that_marks_no_cycle_is_read_by_its_quiet(tmp_path: Path) -> None:
     summary = reader.await_cycle(CHANNEL, SHOWN, 0)
     # Still for one interval (2 s) after the last line at 1.0 s.
     assert 3.0 <= timeline.now < 3.15
-    assert (summary.cycle_id, summary.created, summary.deleted) == (4, 1, 1)
+    assert (summary.cycle_id, summary.channel, summary.created, summary.deleted) == (4, SHOWN, 1, 1)
 
 
-def test_a_cycle_that_writes_nothing_ends_after_two_intervals_and_a_margin(tmp_path: Path) -> None:
+def test_the_quiet_counts_provisioner_log_lines_as_activity_and_each_wait_only_its_own_lines(tmp_path: Path) -> None:
     timeline = Timeline(tmp_path)
-    reader = _reader(tmp_path, timeline, summaries=False, frequency=0)  # no frequency: one second
+    reader = _reader(tmp_path, timeline, summaries=False, frequency=2)
+    timeline.at(0.5, AUDIT, audit(4, "CREATE"))
+    timeline.at(1.0, PROVISIONER, log("user u9: Zoom answered 429, retrying", level="WARN"))
+    first = reader.await_cycle(CHANNEL, SHOWN, 0)
+    assert 3.0 <= timeline.now < 3.15  # an interval after the WARN line, not after the audit line
+    assert (first.created, first.updated) == (1, 0)
+    began = timeline.now
+    timeline.at(began + 0.5, AUDIT, audit(5, "UPDATE"))
+    second = reader.await_cycle(CHANNEL, SHOWN, 0)
+    assert (second.cycle_id, second.created, second.updated) == (5, 0, 1)  # the first cycle's create not again
+
+
+@pytest.mark.parametrize(("frequency", "after"), [(0, 2.5), (2, 4.5)])  # no frequency: one second
+def test_a_cycle_that_writes_nothing_ends_after_two_intervals_and_a_margin(
+    tmp_path: Path, frequency: int, after: float
+) -> None:
+    timeline = Timeline(tmp_path)
+    reader = _reader(tmp_path, timeline, summaries=False, frequency=frequency)
     summary = reader.await_cycle(CHANNEL, SHOWN, 0)
-    assert 2.5 <= timeline.now < 2.65
+    assert after <= timeline.now < after + 0.15
     assert (summary.cycle_id, summary.created, summary.updated, summary.failed) == (0, 0, 0, 0)
+
+
+def test_with_the_log_folder_zoom_journal_is_not_what_the_quiet_watches(tmp_path: Path) -> None:
+    timeline = Timeline(tmp_path)
+    reader = _reader(tmp_path, timeline, summaries=False, journal=timeline.read_journal)
+    for when in (0.5, 1.5, 2.5, 3.5):
+        timeline.call_at(when, {"method": "GET", "url": "https://api.zoom.us/scim2/Users", "status": 200})
+    reader.await_cycle(CHANNEL, SHOWN, reader.position())
+    assert 4.5 <= timeline.now < 4.65  # nothing in the channel's logs: two intervals and a margin
 
 
 def test_on_12_2_no_summary_within_the_timeout_is_an_error_naming_the_channel(tmp_path: Path) -> None:
