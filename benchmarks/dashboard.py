@@ -3,8 +3,8 @@ QA engineer watching a served emulator costs its served figures.
 
 The page is the served emulator's own (``/_emulator/dashboard``), in headless Chromium (Debian's,
 driven by Playwright), polling as it does for a person; the browser is not pinned to a core, as a
-person's is not. The context manager reports how often the page updated, so that a figure measured
-"with the dashboard open" is known to have had it open and updating.
+person's is not. The context manager reports the newest exchange the page showed at the end, so that
+a figure measured "with the dashboard open" is known to have had it open and updating.
 """
 
 from __future__ import annotations

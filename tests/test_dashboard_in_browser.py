@@ -3,8 +3,6 @@ served proxy's, each behind its control token."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -16,14 +14,9 @@ from mocks import ZoomEmulator
 from mocks.core.clock import iso
 from mocks.proxy.zoom_proxy import ZoomProxy
 from mocks.serving.server import ServedEmulator
+from tests.browser import ARGS, CHROMIUM, needs_chromium
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if CHROMIUM is None and os.environ.get("CI"):
-    pytest.fail("CI must install Chromium for the dashboard's browser test (.ci/run does)", pytrace=False)
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
-
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+pytestmark = needs_chromium("the dashboard's browser test")
 SECRET = "dashboard-client-secret-0123456789abcdef"
 CORE = "urn:ietf:params:scim:schemas:core:2.0:User"
 

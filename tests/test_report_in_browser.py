@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from harness.certify.report import ScenarioResult, build_report, write_report
+from tests.browser import ARGS, CHROMIUM, needs_chromium
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if CHROMIUM is None and os.environ.get("CI"):
-    pytest.fail("CI must install Chromium for the browser test (.ci/run does)", pytrace=False)
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+pytestmark = needs_chromium("the report's browser test")
 
 EXCHANGE = {
     "method": "POST",
@@ -45,10 +41,8 @@ def report(tmp_path: Path) -> Path:
 def test_a_person_sees_requirements_statuses_and_evidence(report: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page()
         page.goto(report.as_uri())
         assert page.title() == "Zoom Provisioner certification report"

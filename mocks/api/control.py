@@ -34,7 +34,7 @@ from typing import Any
 from mocks.api.faults import Fault
 from mocks.api.routing import Call, Reply, Routes
 from mocks.api.scim_render import user_resource
-from mocks.core.clock import iso
+from mocks.core.clock import Clock, iso
 from mocks.core.control_guard import CONTROL_PREFIX
 from mocks.core.errors import ZoomAPIError
 from mocks.state.models import PLANS, ROLES, USER_STATUSES, USER_TYPES, ActivationRefused
@@ -226,8 +226,13 @@ def delete_app(call: Call) -> Reply:
 
 @routes.route("GET", f"{PREFIX}/clock", "control.clock.get")
 def get_clock(call: Call) -> Reply:
-    clock = call.state.clock
-    return Reply(200, {"now": clock.now(), "iso": iso(clock.now()), "frozen": clock.frozen})
+    return Reply(200, clock_view(call.state.clock))
+
+
+def clock_view(clock: Clock) -> dict[str, Any]:
+    """A clock as the control surface shows it: its time, in seconds and ISO 8601, and whether it stands."""
+    now = clock.now()
+    return {"now": now, "iso": iso(now), "frozen": clock.frozen}
 
 
 @routes.route("POST", f"{PREFIX}/clock", "control.clock.set")

@@ -21,9 +21,12 @@ from itertools import chain, islice
 from typing import Any
 
 from mocks.api import oauth, rest, scim
+from mocks.api.control import clock_view
+from mocks.api.faults import Faults
 from mocks.api.routing import Call, Reply, Routes
-from mocks.core.clock import iso
+from mocks.core.clock import Clock, iso
 from mocks.core.control_guard import CONTROL_PREFIX
+from mocks.core.journal import Journal
 
 routes = Routes("control")
 DASHBOARD_PATH = f"{CONTROL_PREFIX}/dashboard"
@@ -89,19 +92,22 @@ def overview(call: Call) -> Reply:
             users_found, groups_found = user_count, group_count
         plans = {account.id: account.plan for account in state.accounts.values()}
     return Reply(200, {
-        "kind": "emulator",
-        "clock": {"now": now, "iso": iso(now), "frozen": state.clock.frozen},
+        **shared_view("emulator", state.clock, emulator.faults, emulator.journal),
         "accounts": accounts,
         "apps": apps,
         "tokens": {"count": token_count, "rows": [_token(t, now) for t in tokens]},
         "users": {"count": user_count, "found": users_found, "rows": [_user(u) for u in found_users[:rows]]},
         "groups": {"count": group_count, "found": groups_found, "rows": [_group(g) for g in found_groups[:rows]]},
-        "faults": [fault.to_dict() for fault in emulator.faults.rules()],
         "rate_limits": {"on": state.settings.rate_limits, "counters": emulator.rate_limiter.counters(plans, now)},
-        "journal": {"kept": len(emulator.journal)},
         "settings": asdict(state.settings),
-        "routes": ROUTE_NAMES,
     })  # fmt: skip
+
+
+def shared_view(kind: str, clock: Clock, faults: Faults, journal: Journal) -> dict[str, Any]:
+    """What the overview of an emulator and of a proxy both give: which one it is, its clock, the
+    faults in force, how many exchanges its journal keeps, and the route names a fault can take."""
+    return {"kind": kind, "clock": clock_view(clock), "faults": [fault.to_dict() for fault in faults.rules()],
+            "journal": {"kept": len(journal)}, "routes": ROUTE_NAMES}  # fmt: skip
 
 
 def _account(call: Call, account: Any) -> dict[str, Any]:

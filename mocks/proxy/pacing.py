@@ -30,6 +30,11 @@ _DAILY_FLOOR = 1_000
 MAX_HOLD = 60.0
 
 
+def _window(category: str) -> float:
+    """Seconds of a category's window: Resource-intensive is limited per minute, the others per second."""
+    return 60.0 if category == RESOURCE_INTENSIVE else 1.0
+
+
 class Pacer:
     """Spaces calls so that the harness itself never causes a 429.
 
@@ -65,7 +70,7 @@ class Pacer:
         """Wait until a call of the category may start (None: a call Zoom does not rate-limit)."""
         if category is None:
             return
-        window = 60.0 if category == RESOURCE_INTENSIVE else 1.0
+        window = _window(category)
         while True:
             with self._lock:
                 now = self._clock()
@@ -89,7 +94,7 @@ class Pacer:
             now = self._clock()
             shown = []
             for category in sorted(set(self._caps) | set(self._calls)):
-                window = 60.0 if category == RESOURCE_INTENSIVE else 1.0
+                window = _window(category)
                 started = sum(1 for at in self._calls.get(category, ()) if at > now - window)
                 held = max(0.0, self._held_until.get(category, 0.0) - now)
                 shown.append({"category": category, "limit": self._caps.get(category),

@@ -30,7 +30,7 @@ import httpx
 from mocks.api import control, dashboard, oauth, rest, scim
 from mocks.api.faults import Fault, Faults
 from mocks.api.routing import Call, Reply, Router, Routes, render
-from mocks.core.clock import Clock, iso
+from mocks.core.clock import Clock
 from mocks.core.control_guard import ControlGuard
 from mocks.core.errors import EmulatorError, ZoomAPIError, invalid_token
 from mocks.core.journal import Journal
@@ -66,15 +66,10 @@ def overview(call: Call) -> Reply:
     """What the dashboard shows of a proxy but the journal: where it forwards, what it paced and
     injected, the faults in force (Zoom's accounts, users and clock are Zoom's own)."""
     proxy: ZoomProxy = call.emulator
-    now = proxy.clock.now()
     return Reply(200, {
-        "kind": "proxy",
-        "clock": {"now": now, "iso": iso(now), "frozen": proxy.clock.frozen},
+        **dashboard.shared_view("proxy", proxy.clock, proxy.faults, proxy.journal),
         **proxy.describe(),
         "pacing": proxy.pacer.snapshot() if proxy.pacer is not None else None,
-        "faults": [fault.to_dict() for fault in proxy.faults.rules()],
-        "journal": {"kept": len(proxy.journal)},
-        "routes": dashboard.ROUTE_NAMES,
     })  # fmt: skip
 
 

@@ -79,10 +79,7 @@ class RateLimiter:
                 used = self._count(account_id, daily_label, "day", day)
                 if used >= limit.daily:
                     raise self._too_many(label, "Daily-limit", limit.daily, _next_midnight(now))
-            if limit.per_second is not None:
-                window, cap = int(now), limit.per_second
-            else:
-                window, cap = int(now // 60), limit.per_minute or 0
+            window, cap, _ = _qps_window(limit, now)
             used_now = self._count(account_id, label, "qps", window)
             if used_now >= cap:
                 raise self._too_many(label, "QPS", cap, None)
@@ -107,23 +104,18 @@ class RateLimiter:
         """What each account has used of each limit in the current window (a second, a minute or
         the day), beside the limit, for the accounts in ``plans`` (id to plan): the dashboard's view."""
         with self._lock:
-            keys = sorted(self._windows)
+            windows = dict(self._windows)
         counted = []
-        for account_id, label, kind in keys:
+        for (account_id, label, kind), (start, calls) in sorted(windows.items()):
             plan = plans.get(account_id)
             if plan is None:
                 continue
             limits = PLAN_LIMITS.get(plan, _BUSINESS)
             if kind == "day":
-                window, span, cap = int(now // 86_400), "day", _daily_cap(plan, label, limits)
+                window, cap, span = int(now // 86_400), _daily_cap(plan, label, limits), "day"
             else:
-                limit = limits[label]
-                if limit.per_second is not None:
-                    window, span, cap = int(now), "second", limit.per_second
-                else:
-                    window, span, cap = int(now // 60), "minute", limit.per_minute or 0
-            with self._lock:
-                used = self._count(account_id, label, kind, window)
+                window, cap, span = _qps_window(limits[label], now)
+            used = calls if start == window else 0
             counted.append({"account_id": account_id, "category": label, "window": span, "used": used, "limit": cap})
         return counted
 
@@ -139,6 +131,13 @@ class RateLimiter:
             headers["Retry-After"] = retry_at.strftime("%Y-%m-%dT%H:%M:%SZ")
         message = DAILY_MESSAGE if kind == "Daily-limit" else PER_SECOND_MESSAGE
         return ZoomAPIError(429, 429, message, headers=headers)
+
+
+def _qps_window(limit: Limit, now: float) -> tuple[int, int, str]:
+    """The window a call at ``now`` counts in, its cap, and its span: a label's second, or its minute."""
+    if limit.per_second is not None:
+        return int(now), limit.per_second, "second"
+    return int(now // 60), limit.per_minute or 0, "minute"
 
 
 def _daily_cap(plan: str, counter: str, limits: dict[str, Limit]) -> int:
