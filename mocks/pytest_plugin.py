@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from mocks.api.emulator import ZoomEmulator
+from mocks.core.client_tls import shared_tls
 from mocks.serving.server import ServedEmulator
 
 
@@ -34,5 +35,7 @@ def zoom_emulator_server() -> Iterator[ServedEmulator]:
 
 @pytest.fixture
 def zoom_emulator_control(zoom_emulator_server: ServedEmulator) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=zoom_emulator_server.url, headers=zoom_emulator_server.control_headers) as client:
+    with httpx.Client(
+        base_url=zoom_emulator_server.url, verify=shared_tls(), headers=zoom_emulator_server.control_headers
+    ) as client:
         yield client

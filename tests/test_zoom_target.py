@@ -158,6 +158,11 @@ def test_a_create_whose_answer_was_lost_is_still_cleaned_up(tmp_path: Path) -> N
     assert ledger.intended() == set() and ledger.users() == {}
 
 
+#: ENG-08's 429 in one Retry-After form (through a served proxy its 2 s are waited in real time; the
+#: other form is the same fault route) and ENG-03's failed operation retried in the next cycle.
+_ONE_429_AND_ONE_400 = "429_is_honoured and seconds or stays_pending"
+
+
 def test_fault_scenarios_run_through_a_served_proxy_given_by_url(tmp_path: Path) -> None:
     """--zoom-proxy: the path PingFederate takes (serve --upstream, then run --proxy URL), here with
     the reference provisioner: the faults go to the served proxy's control routes, Zoom's state
@@ -175,13 +180,13 @@ def test_fault_scenarios_run_through_a_served_proxy_given_by_url(tmp_path: Path)
                        ZOOM_HARNESS_CONTROL_TOKEN=served.control_token)  # fmt: skip
             result = subprocess.run(
                 [sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:cacheprovider", "--zoom-proxy", served.url,
-                 "--certification-report", str(tmp_path / "report"), "-k", "429_is_honoured or stays_pending"],
+                 "--certification-report", str(tmp_path / "report"), "-k", _ONE_429_AND_ONE_400],
                 cwd=ROOT, env=env, capture_output=True, text=True, timeout=240,
             )  # fmt: skip
             notes = [e.note for e in proxy.journal.entries()]
         assert result.returncode == 0, result.stdout[-3000:]
         assert _users(remote) == [], "the run left users behind"
-    assert notes.count("fault: status 429") == 2 and notes.count("fault: status 400") == 2, notes
+    assert notes.count("fault: status 429") == 1 and notes.count("fault: status 400") == 2, notes
     report = json.loads((tmp_path / "report" / "report.json").read_text())
     places = {r["id"]: r["certified_on"] for r in report["requirements"]}
     assert places["ENG-08"] == places["ENG-03"] == "real account, injected faults"

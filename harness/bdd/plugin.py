@@ -313,13 +313,14 @@ def _session_target(pytestconfig: pytest.Config) -> Iterator[SessionTarget]:
         import httpx
 
         from harness.targets.proxying import pacing_share
+        from mocks.core.client_tls import shared_tls
         from mocks.proxy.pacing import Pacer
 
         ledger = Ledger(state_dir() / f"ledger-{marker}.json", marker)
         zoom = Target.resolve()
         session = SessionTarget(
             kind, seed, marker, email_domain=pytestconfig.option.zoom_email_domain, real_account=zoom, ledger=ledger,
-            upstream=httpx.HTTPTransport(), pacer=Pacer(share=pacing_share()),
+            upstream=httpx.HTTPTransport(verify=shared_tls()), pacer=Pacer(share=pacing_share()),
             proxy_url=pytestconfig.option.zoom_proxy,
             control_token=token_for(pytestconfig.option.zoom_proxy) if pytestconfig.option.zoom_proxy else None,
         )  # fmt: skip

@@ -20,6 +20,7 @@ from harness.zoom.client import ZoomClient
 from harness.zoom.retry import RetryPolicy
 from harness.zoom.target import Target
 from mocks import ZoomEmulator
+from mocks.core.client_tls import shared_tls
 from mocks.core.clock import Clock
 from mocks.core.errors import EmulatorError
 from mocks.core.urls import TOKEN_PATH
@@ -90,12 +91,16 @@ class ZoomSide:
             self.control = EmulatorControl(self._control_http, self.emulator.api_base_url)
         elif kind is TargetKind.EMULATOR_HTTP:
             assert session.served_url
-            self._control_http = httpx.Client(timeout=30, event_hooks={"response": [evidence.record]})
+            self._control_http = httpx.Client(
+                timeout=30, verify=shared_tls(), event_hooks={"response": [evidence.record]}
+            )
             self.control = EmulatorControl(self._control_http, session.served_url, session.control_token)
             self.control.clear_faults()
             self._settings = self.control.settings()
         elif session.proxy_url is not None:
-            self._control_http = httpx.Client(timeout=30, event_hooks={"response": [evidence.record]})
+            self._control_http = httpx.Client(
+                timeout=30, verify=shared_tls(), event_hooks={"response": [evidence.record]}
+            )
             self.proxy_control = EmulatorControl(self._control_http, session.proxy_url, session.control_token)
             self.proxy_control.clear_faults()
         elif session.proxied:
@@ -226,7 +231,7 @@ class ZoomSide:
             transport = answering.transport()
             clock, sleep = answering.clock.now, answering.clock.sleep
         else:
-            transport = httpx.HTTPTransport()
+            transport = httpx.HTTPTransport(verify=shared_tls())
         if self.session.ledger is not None:
             transport = GuardedTransport(transport, self.session.ledger)
         if wrap is not None:

@@ -34,6 +34,7 @@ from harness.provisioner.store import SyncStore
 from harness.standin.configuration import Configuration, settings_by_name
 from harness.zoom.client import ZoomClient
 from harness.zoom.target import Target
+from mocks.core.client_tls import shared_tls
 from mocks.core.control_guard import bearer_headers
 
 #: ``#this.get("a") != null ? #this.get("a") : #this.get("b")``: the first attribute with a value.
@@ -71,7 +72,7 @@ class ZoomEndpoints:
     def clock(self) -> Callable[[], float]:
         if self.control_url is None:
             return time.time
-        http = httpx.Client(timeout=10, headers=bearer_headers(self.control_token))
+        http = httpx.Client(timeout=10, verify=shared_tls(), headers=bearer_headers(self.control_token))
         url = f"{self.control_url}/clock"
         return lambda: float(http.get(url).raise_for_status().json()["now"])
 

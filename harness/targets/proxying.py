@@ -16,6 +16,7 @@ from harness.errors import HarnessError
 from harness.state_dir import state_dir as default_state_dir
 from harness.targets.guard import GuardedTransport, Ledger, new_run_marker
 from harness.zoom.target import ZOOM_API_BASE_URL, ZOOM_TOKEN_URL
+from mocks.core.client_tls import shared_tls
 from mocks.core.urls import TOKEN_PATH
 from mocks.proxy.pacing import Pacer
 from mocks.proxy.zoom_proxy import ZoomProxy
@@ -74,7 +75,7 @@ def proxy_for(
     proxy = ZoomProxy(
         upstream_token_url=token_base,
         upstream_api_url=api_base,
-        transport=GuardedTransport(httpx.HTTPTransport(), ledger),
+        transport=GuardedTransport(httpx.HTTPTransport(verify=shared_tls()), ledger),
         pacer=Pacer(share=RUN_SHARE) if pacing else None,
         on_exchange=recorder.record if recorder is not None else None,
     )

@@ -21,6 +21,7 @@ from harness.zoom.errors import RetriesExhausted, ZoomRequestError
 from harness.zoom.retry import RetryPolicy
 from harness.zoom.scim_names import PATCH_OP, USERS_PATH
 from harness.zoom.target import Target
+from mocks.core.client_tls import shared_tls
 
 SCIM_PAGE = 100
 ExchangeHook = Callable[[httpx.Response], None]
@@ -55,6 +56,7 @@ class ZoomClient:
         self.timeout = timeout
         if transport is None:
             transport = httpx.HTTPTransport(
+                verify=shared_tls(),
                 limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
                 # Without it a request body waits for the delayed ACK of its headers (~40 ms).
                 socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],

@@ -30,6 +30,7 @@ import httpx
 from mocks.api import control, dashboard, oauth, rest, scim
 from mocks.api.faults import Fault, Faults
 from mocks.api.routing import Call, Reply, Router, Routes, render
+from mocks.core.client_tls import shared_tls
 from mocks.core.clock import Clock
 from mocks.core.control_guard import ControlGuard
 from mocks.core.errors import EmulatorError, ZoomAPIError, invalid_token
@@ -94,7 +95,7 @@ class ZoomProxy(Mounted):
     ) -> None:
         self.upstream_token_url = upstream_token_url.rstrip("/")
         self.upstream_api_url = upstream_api_url.rstrip("/")
-        self._transport = transport or httpx.HTTPTransport()
+        self._transport = transport or httpx.HTTPTransport(verify=shared_tls())
         self.clock = clock or Clock()
         self.pacer = pacer
         self.faults = Faults()

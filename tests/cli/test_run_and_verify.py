@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from mocks.serving.server import ServedEmulator
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -58,8 +60,10 @@ def test_run_reports_a_failed_scenario(tmp_path: Path) -> None:
     (tmp_path / "break_remove_action.py").write_text(
         "from harness.provisioner import engine\nengine.Provisioner._remove_event = lambda self: 'DISABLE'\n"
     )
+    # The options matrix's examples with Remove User Action Delete and the other two options selected
+    # (12 of its 96): the break turns each delete into a disable.
     result = _harness("run", "--report-dir", str(tmp_path / "r"), "--", "-p", "break_remove_action", "-k",
-                      "every_option_and_remove_user_action", env=env)  # fmt: skip
+                      "every_option_and_remove_user_action and selected-selected-Delete", env=env)  # fmt: skip
     assert result.returncode == 1
     document = json.loads((tmp_path / "r" / "report.json").read_text())
     failed = {r["id"] for r in document["requirements"] if r["status"] == "failed"}
@@ -82,6 +86,7 @@ def test_run_refuses_bad_input_in_one_line(tmp_path: Path) -> None:
         assert "Traceback" not in output
 
 
+@pytest.mark.starts_first
 def test_a_remote_zoom_run_certifies_cleans_up_records_replays_and_leaks_no_secret(tmp_path: Path) -> None:
     """The zoom target against the served emulator treated as remote (URLs and credentials only):
     the run passes, skips what needs the emulator with the reason, leaves no user and no ledger,

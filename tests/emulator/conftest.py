@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from mocks import Credentials, ZoomEmulator
+from mocks.core.client_tls import shared_tls
 from mocks.proxy.zoom_proxy import ZoomProxy
 from mocks.serving.server import ServedEmulator
 
@@ -84,7 +85,9 @@ def zoom(request: pytest.FixtureRequest) -> Iterator[Zoom]:
         emulator.reset()
         emulator.clock.unfreeze()
         # Without TCP_NODELAY a request body waits ~40 ms for the delayed ACK of its headers.
-        transport = httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
+        transport = httpx.HTTPTransport(
+            verify=shared_tls(), socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+        )
         with httpx.Client(timeout=10, transport=transport) as http:
             yield Zoom(emulator, http, emulator.ready_account(), mounting)
         return
@@ -98,5 +101,5 @@ def zoom(request: pytest.FixtureRequest) -> Iterator[Zoom]:
         with httpx.Client(transport=proxy.transport()) as http:
             yield Zoom(emulator, http, credentials, mounting)
     else:
-        with emulator.mock(), httpx.Client() as http:
+        with emulator.mock(), httpx.Client(verify=shared_tls()) as http:
             yield Zoom(emulator, http, credentials, mounting)

@@ -1,6 +1,6 @@
 // What a JVM client of Zoom does, as PingFederate's Zoom connector would: a Server-to-Server OAuth
 // token from the token host, then a SCIM2 call to the API host, over HTTPS with certificate and
-// hostname verification on. Run as a single-file source: java ZoomProbe.java TOKEN_URL API_BASE ACCOUNT CLIENT
+// hostname verification on. The test compiles it once, then runs: java ZoomProbe TOKEN_URL API_BASE ACCOUNT CLIENT
 // (the client secret comes from ZOOM_CLIENT_SECRET, never from the command line).
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from harness.errors import HarnessError
+from mocks.core.client_tls import shared_tls
 
 API_PATH = "/pf-admin-api/v1"
 PROVISIONING_SETTINGS = "/serverSettings/outboundProvisioning"
@@ -63,7 +64,7 @@ class AdminClient:
         self.http = httpx.Client(
             base_url=address.url + API_PATH,
             auth=(address.user, address.password),
-            verify=address.verify,
+            verify=shared_tls() if address.verify is True else address.verify,
             timeout=30,
             transport=transport,
             # Every call carries it (PingFederate's CSRF guard); writes are JSON.
