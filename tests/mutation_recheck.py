@@ -37,9 +37,9 @@ TESTS = {
     # Since 2026-12: the system-under-test adapters, the directory, the proxy. The reference system
     # is what the features run: they judge it.
     "harness.sut.reference": ["steps/test_features.py"],
-    "harness.sut": ["tests/sut/test_logs.py", "tests/sut/test_admin.py", "tests/sut/test_cycles.py",
-                    "tests/sut/test_connector.py", "tests/sut/test_payloads.py", "tests/sut/test_pingfederate.py",
-                    "tests/sut/test_adapter_on_standin.py"],
+    "harness.sut": ["tests/sut/test_logs.py", "tests/sut/test_admin.py", "tests/sut/test_system.py",
+                    "tests/sut/test_cycles.py", "tests/sut/test_connector.py", "tests/sut/test_payloads.py",
+                    "tests/sut/test_pingfederate.py", "tests/sut/test_adapter_on_standin.py"],
     "harness.directory": ["tests/directory/test_ldap_source.py", "tests/directory/test_slapd_watchdog.py",
                           "tests/harness/test_source_and_mapping.py"],
     "mocks.proxy": ["tests/emulator/test_proxy.py", "tests/emulator/test_pacing.py",
