@@ -109,8 +109,9 @@ class Slapd:
         conf.write_text(self._configuration(password), encoding="utf-8")
         conf.chmod(0o600)
         log = (self.folder / "slapd.log").open("wb")
-        # -d keeps slapd in the foreground, so that it is this process's child and dies with it.
-        command = [binary, "-f", str(conf), "-h", f"ldap://{self.host}:{port}/", "-d", "0"]
+        # -d keeps slapd in the foreground, so that it is this process's child and dies with it; at the
+        # level "none" it still writes the lines that say why it stopped (a port in use, a bad schema).
+        command = [binary, "-f", str(conf), "-h", f"ldap://{self.host}:{port}/", "-d", "none"]
         self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
         self._watch()
