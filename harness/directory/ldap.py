@@ -279,8 +279,10 @@ class LdapSource:
     def _guids(self, connection: Any, ldap_filter: str) -> Iterator[str]:
         guid = self.settings.guid_attribute
         for found in self._paged(connection, self.settings.base_dn, ldap_filter, [guid]):
-            values = found.get("raw_attributes", {}).get(guid) if found.get("type") == "searchResEntry" else None
-            yield _text(values[0]) if values else normalize_dn(found.get("dn", ""))
+            if found.get("type") != "searchResEntry":  # a referral names no entry of this directory
+                continue
+            values = found.get("raw_attributes", {}).get(guid)
+            yield _text(values[0]) if values else normalize_dn(found["dn"])
 
     def _existing(self, connection: Any, guids: list[str]) -> Iterator[str]:
         """Which of these GUIDs the directory still holds, asked a hundred at a time."""

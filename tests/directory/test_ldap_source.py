@@ -4,10 +4,8 @@ detection algorithms, a clock skew, and the errors a user meets."""
 
 from __future__ import annotations
 
-import itertools
 import re
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -15,20 +13,6 @@ from harness.directory.ldap import CycleRead, LdapAddress, LdapPeople, LdapSourc
 from harness.directory.slapd import DirectoryServer
 from harness.directory.source import AccountStatus, SourceLocation
 from harness.errors import HarnessError
-
-_ROOTS = itertools.count()
-
-
-@pytest.fixture
-def address(slapd: DirectoryServer) -> LdapAddress:
-    return LdapAddress(slapd.url, slapd.bind_dn, slapd.password)
-
-
-@pytest.fixture
-def people(address: LdapAddress, slapd: DirectoryServer) -> Iterator[LdapPeople]:
-    directory = LdapPeople(address, root_dn=f"ou=t{next(_ROOTS)},{slapd.suffix}", domain="example.com", seed=5)
-    yield directory
-    directory.close()
 
 
 def _source(
