@@ -9,6 +9,11 @@ and writes the verdicts back into mutmut's ``.meta`` files, so ``mutmut results`
 A mutant these tests do not kill keeps its "survived" verdict: the features had their chance in
 the full run. The mutated code is that of the last run; ``--deselect`` leaves out the tests of
 behaviour added since (they fail on the older code whatever the mutant).
+
+``--features`` measures what a certification itself tells apart: every mutant of the ``--only``
+modules (not only the survivors) is judged by the features alone, and the verdicts go to the
+``--record`` folder only (mutmut's metas keep the whole suite's). ``--generate`` writes ``mutants/``
+as ``mutmut run`` does before it judges anything (``make mutants-features`` uses both).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import shutil
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,19 +46,31 @@ TESTS = {
     "harness.sut": ["tests/sut/test_logs.py", "tests/sut/test_admin.py", "tests/sut/test_system.py",
                     "tests/sut/test_cycles.py", "tests/sut/test_connector.py", "tests/sut/test_payloads.py",
                     "tests/sut/test_pingfederate.py", "tests/sut/test_adapter_on_standin.py"],
+    "harness.directory.ldap": ["tests/directory/test_ldap.py", "tests/directory/test_ldap_source.py",
+                               "tests/directory/test_source.py", "tests/directory/test_people.py"],
     "harness.directory": ["tests/directory/test_source.py", "tests/directory/test_people.py",
-                          "tests/directory/test_ldap_source.py", "tests/directory/test_slapd_watchdog.py",
-                          "tests/harness/test_source_and_mapping.py"],
+                          "tests/directory/test_slapd.py", "tests/directory/test_ldap.py",
+                          "tests/directory/test_ldap_source.py",
+                          "tests/directory/test_slapd_watchdog.py", "tests/harness/test_source_and_mapping.py"],
     "mocks.proxy": ["tests/emulator/test_proxy.py", "tests/emulator/test_pacing.py",
                     "tests/emulator/test_control_guard.py", "tests/emulator/test_limits_and_faults.py"],
     # The served mounting adds nothing here (one dispatch path) and waits on its server at teardown.
     "mocks": ["-k", "not served", "tests/emulator/test_scim_groups.py", "tests/emulator/test_limits_and_faults.py",
               "tests/emulator/test_scim_users.py", "tests/emulator/test_oauth.py"],
 }  # fmt: skip
+#: What a certification runs: the connector's code judged by the features alone (``--features``).
+FEATURES = ["steps/test_features.py"]
+#: The connector's code: the provisioner engine, the attribute mapping, the Zoom client and its token.
+CONNECTOR = ["harness.provisioner.engine", "harness.provisioner.mapping", "harness.zoom.client",
+             "harness.zoom.auth", "harness.zoom.retry"]  # fmt: skip
 KILLED, SURVIVED, TIMEOUT = 1, 0, 36  # mutmut's exit-code meanings
 #: Survivors judged equivalent, with the reason (in the --record folder): left out of the score.
 EQUIVALENT = "equivalent.json"
+#: With --features: mutants no certification can judge (a log line's wording, say), with the reason.
+OUT_OF_SCOPE = "out_of_scope.json"
 LIMIT = 120.0  # seconds; an infinite loop is a kill by timeout, as in mutmut
+#: Which tests judge which module's mutants now: TESTS, or the features alone with --features.
+_judges: dict[str, list[str]] = TESTS
 
 
 def _survivors(mutants: Path, skip: list[str], unchecked: bool, only: list[str]) -> dict[str, Path]:
@@ -93,7 +111,7 @@ def _record(folder: Path, mutants: Path, module: str) -> Path:
 
 
 def _tests(name: str) -> list[str]:
-    return next(files for prefix, files in TESTS.items() if name.startswith(prefix))
+    return next(files for prefix, files in _judges.items() if name.startswith(prefix))
 
 
 def _start(name: str, deselected: list[str]) -> int:
@@ -117,9 +135,11 @@ def _start(name: str, deselected: list[str]) -> int:
 
 
 def _refresh_tests(mutants: Path) -> None:
-    """mutants/ keeps the tests of its run: today's go in their place."""
-    shutil.rmtree(mutants / "tests", ignore_errors=True)
-    shutil.copytree(ROOT / "tests", mutants / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+    """mutants/ keeps the tests (and features) of its run: today's go in their place."""
+    for folder in ("tests", "features", "steps"):
+        shutil.rmtree(mutants / folder, ignore_errors=True)
+        shutil.copytree(ROOT / folder, mutants / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(ROOT / "conftest.py", mutants / "conftest.py")
 
 
 def _preload(mutants: Path, names: list[str]) -> None:
@@ -142,7 +162,7 @@ def _finished(pid: int) -> int | None:
 
 def _baseline(names: list[str], deselected: list[str]) -> None:
     """With no mutant active every test set in use must pass, or a verdict would mean nothing."""
-    for prefix, files in TESTS.items():
+    for prefix, files in _judges.items():
         if not any(name.startswith(prefix) for name in names):
             continue
         pid = _start(f"{prefix}.none", deselected)
@@ -159,6 +179,123 @@ def _write(verdicts: dict[str, int], survivors: dict[str, Path]) -> None:
         data = json.loads(meta.read_text())
         data["exit_code_by_key"].update(found)
         meta.write_text(json.dumps(data, indent=4))
+
+
+def _judge(
+    names: list[str], deselected: list[str], workers: int, save: Callable[[dict[str, int]], None]
+) -> dict[str, int]:
+    """Each mutant's verdict, ``workers`` at a time; ``save`` gets the new ones every 25 verdicts
+    (a stopped run keeps what it judged) and at the end."""
+    verdicts: dict[str, int] = {}
+    unsaved: dict[str, int] = {}
+    queue = sorted(names)
+    running: dict[str, tuple[int, float]] = {}
+    while queue or running:
+        while queue and len(running) < workers:
+            name = queue.pop()
+            running[name] = (_start(name, deselected), time.monotonic())
+        time.sleep(0.02)
+        for name, (pid, started) in list(running.items()):
+            code = _finished(pid)
+            if code is None and time.monotonic() - started > LIMIT:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                code = TIMEOUT
+            if code is not None:
+                # 1: a test failed. Anything else (an error collecting, say) proves nothing: kept survived.
+                verdicts[name] = unsaved[name] = KILLED if code == 1 else TIMEOUT if code == TIMEOUT else SURVIVED
+                del running[name]
+                if len(verdicts) % 25 == 0:
+                    save(unsaved)
+                    unsaved.clear()
+                    print(f"{len(verdicts)}/{len(names)}: {sum(v != SURVIVED for v in verdicts.values())} killed",
+                          flush=True)  # fmt: skip
+    save(unsaved)
+    return verdicts
+
+
+def _listed(*paths: Path) -> dict[str, str]:
+    """Mutants listed with a reason (equivalent, or out of what a certification can judge)."""
+    return {name: reason for path in paths if path.exists() for name, reason in json.loads(path.read_text()).items()}
+
+
+def _features(mutants: Path, folder: Path, modules: list[str], deselected: list[str], workers: int) -> int:
+    """Every mutant of ``modules`` judged by the features alone; each module's result in
+    ``folder``/MODULE.json, written as verdicts come (a stopped run goes on where it stopped, and a
+    later run judges again only the survivors, for the scenarios added since)."""
+    global _judges
+    _judges = {"": FEATURES}
+    equivalent = _listed(ROOT / "docs" / "mutation" / EQUIVALENT)
+    out_of_scope = _listed(folder / OUT_OF_SCOPE)
+    names = {module: sorted(_mutants_of(mutants, module)) for module in modules}
+    wanted: list[str] = []
+    killed: dict[str, set[str]] = {}
+    for module, all_names in names.items():
+        previous = folder / f"{module}.json"
+        done = json.loads(previous.read_text()) if previous.exists() else {}
+        again = (
+            set(done.get("survived", [])) | set(done.get("unjudged", []))
+            if done.get("mutants") == len(all_names)
+            else set(all_names)
+        )
+        killed[module] = set(all_names) - again
+        wanted += [n for n in all_names if n in again and n not in equivalent and n not in out_of_scope]
+    survived: set[str] = set()
+
+    def save(new: dict[str, int]) -> None:
+        for name, verdict in new.items():
+            module = next(m for m in modules if name.startswith(m + "."))
+            (survived.add if verdict == SURVIVED else killed[module].add)(name)
+        for module, all_names in names.items():
+            _features_record(folder, module, all_names, killed[module], survived, equivalent, out_of_scope)
+
+    _refresh_tests(mutants)
+    _preload(mutants, [])
+    _baseline(wanted[:1], deselected)
+    print(f"{len(wanted)} mutants to judge by the features alone", flush=True)
+    save({})
+    verdicts = _judge(wanted, deselected, workers, save)
+    for module in modules:
+        print(f"{module}: written to {folder / (module + '.json')}")
+    print(f"{sum(v != SURVIVED for v in verdicts.values())} of {len(verdicts)} killed by the features")
+    return 0
+
+
+def _mutants_of(mutants: Path, module: str) -> list[str]:
+    return [name for meta in mutants.rglob("*.py.meta") for name in json.loads(meta.read_text())["exit_code_by_key"]
+            if name.startswith(module + ".")]  # fmt: skip
+
+
+def _features_record(folder: Path, module: str, names: list[str], killed: set[str], survived: set[str],
+                     equivalent: dict[str, str], out_of_scope: dict[str, str]) -> None:  # fmt: skip
+    mine_equivalent = [n for n in names if n in equivalent]
+    mine_out = [n for n in names if n in out_of_scope and n not in equivalent]
+    listed = set(mine_equivalent) | set(mine_out)
+    dead = [n for n in names if n in killed and n not in listed]
+    alive = [n for n in names if n in survived and n not in listed]
+    unjudged = [n for n in names if n not in killed and n not in survived and n not in listed]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{module}.json").write_text(json.dumps({
+        "module": module, "tests": FEATURES, "mutants": len(names), "killed": len(dead),
+        "equivalent": len(mine_equivalent), "out_of_scope": len(mine_out),
+        "score": round(len(dead) / max(len(dead) + len(alive), 1), 3), "survived": alive, "unjudged": unjudged,
+    }, indent=1, ensure_ascii=False) + "\n")  # fmt: skip
+
+
+def _generate() -> int:
+    """mutmut's generation step alone, as ``mutmut run`` does it before judging (which takes hours)."""
+    from mutmut import __main__ as mutmut
+
+    os.chdir(ROOT)
+    mutmut.set_mutant_under_test("mutant_generation")
+    os.makedirs("mutants", exist_ok=True)
+    mutmut.copy_src_dir()
+    mutmut.copy_also_copy_files()
+    mutmut.setup_source_paths()
+    mutmut.store_lines_covered_by_tests()
+    stats = mutmut.create_mutants(os.cpu_count() or 2)
+    print(f"mutants/ written: {stats.mutated} files mutated, {stats.unmodified} kept as they were")
+    return 0
 
 
 def main() -> int:
@@ -187,39 +324,26 @@ def main() -> int:
         metavar="DIR",
         help="write each --only module's result (score and survivors) to DIR/MODULE.json",
     )
+    parser.add_argument("--features", action="store_true",
+                        help="judge every mutant of the --only modules (default: the connector's code) by the "
+                        "features alone; the verdicts go to --record only")  # fmt: skip
+    parser.add_argument("--generate", action="store_true", help="only write mutants/, as `mutmut run` first does")
     args = parser.parse_args()
+    if args.generate:
+        return _generate()
     mutants: Path = args.mutants.resolve()
+    if not mutants.is_dir():
+        parser.error(f"{mutants} is not there: `--generate` (or `make mutants`) writes it")
     record: Path | None = args.record.resolve() if args.record else None
+    if args.features:
+        folder = record or ROOT / "docs" / "mutation" / "features"
+        return _features(mutants, folder, args.only or CONNECTOR, args.deselect, args.workers)
     survivors = _survivors(mutants, args.skip, args.unchecked, args.only)
     _refresh_tests(mutants)
     _preload(mutants, list(survivors))
     _baseline(list(survivors), args.deselect)
     print(f"{len(survivors)} survivors to judge again", flush=True)
-    verdicts: dict[str, int] = {}
-    unwritten: dict[str, int] = {}  # judged since the last write to the metas
-    queue = sorted(survivors)
-    running: dict[str, tuple[int, float]] = {}
-    while queue or running:
-        while queue and len(running) < args.workers:
-            name = queue.pop()
-            running[name] = (_start(name, args.deselect), time.monotonic())
-        time.sleep(0.02)
-        for name, (pid, started) in list(running.items()):
-            code = _finished(pid)
-            if code is None and time.monotonic() - started > LIMIT:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                code = TIMEOUT
-            if code is not None:
-                # 1: a test failed. Anything else (an error collecting, say) proves nothing: kept survived.
-                verdicts[name] = unwritten[name] = KILLED if code == 1 else TIMEOUT if code == TIMEOUT else SURVIVED
-                del running[name]
-                if len(verdicts) % 50 == 0:
-                    _write(unwritten, survivors)  # an interrupted recheck keeps what it judged
-                    unwritten.clear()
-                    print(f"{len(verdicts)}/{len(survivors)}: {sum(v != SURVIVED for v in verdicts.values())} killed",
-                          flush=True)  # fmt: skip
-    _write(unwritten, survivors)
+    verdicts = _judge(list(survivors), args.deselect, args.workers, lambda new: _write(new, survivors))
     if record is not None:
         for module in args.only:
             print(f"{module}: written to {_record(record, mutants, module)}")
