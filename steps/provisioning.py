@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from pytest_bdd import given, parsers, then, when
@@ -122,6 +123,37 @@ def leave_group(world: World, name: str, group: str) -> None:
 @given(parsers.re(rf"the channel maps {q('field')} from the directory attribute {q('attribute')}"))
 def map_field(world: World, field: str, attribute: str) -> None:
     world.channel.map_field(field, FieldMapping((attribute,)))
+
+
+#: PingFederate's processing options (reference §14.4), as a scenario names them.
+PROCESSING = {
+    "Trim": {"trim": True},
+    "Upper case": {"case": "upper"},
+    "Lower case": {"case": "lower"},
+    "Extract CN from DN": {"parser": "cn_from_dn"},
+    "Extract Username from Email": {"parser": "username_from_email"},
+    "Create Only": {"create_only": True},
+    "Mask Log Values": {"masked": True},
+}
+
+
+_OPTION = "|".join(map(re.escape, PROCESSING))
+
+
+@given(parsers.re(rf"the channel maps {q('field')} from the directory attribute {q('attribute')} "
+                  rf"with (?P<options>(?:{_OPTION})(?:, (?:{_OPTION}))*)"))  # fmt: skip
+def map_field_processed(world: World, field: str, attribute: str, options: str) -> None:
+    chosen: dict[str, object] = {}
+    for option in options.split(", "):
+        chosen.update(PROCESSING[option])
+    world.channel.map_field(field, FieldMapping((attribute,), **chosen))  # type: ignore[arg-type]
+
+
+@given(parsers.re(rf"the channel maps {q('field')} from the directory attributes {q('attributes')} "
+                  rf"with the default value {q('default')}"))  # fmt: skip
+def map_field_with_default(world: World, field: str, attributes: str, default: str) -> None:
+    names = tuple(a.strip() for a in attributes.split(","))
+    world.channel.map_field(field, FieldMapping(names, default=default))
 
 
 @given(parsers.re(rf"the channel's source location is the filter {q('ldap_filter')}"))
@@ -385,6 +417,12 @@ def give_role(world: World, name: str, role: str) -> None:
 def log_warns(world: World, text: str) -> None:
     warnings = world.channel.records.warnings()
     assert any(text in w for w in warnings), warnings
+
+
+@then(parsers.re(rf"the provisioner log never shows {q('text')}"))
+def log_never_shows(world: World, text: str) -> None:
+    lines = [str(line) for line in world.channel.records.log]
+    assert lines and not [line for line in lines if text in line], lines
 
 
 @then(parsers.re(rf"the provisioner log gives the reason {q('text')}"))

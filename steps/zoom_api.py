@@ -56,6 +56,12 @@ def rate_limited_creates(world: World, seconds: int, form: str) -> None:
     world.zoom.inject(route="scim.users.create", status=429, retry_after=seconds, retry_after_form=form, times=1)
 
 
+@given("Zoom answers the next user creation with 429 for its per-second limit, without a Retry-After")
+def per_second_limited_create(world: World) -> None:
+    # zoom-api.md §5.2: Zoom does not always send Retry-After; a per-second (QPS) limit turns within a second.
+    world.zoom.inject(route="scim.users.create", status=429, times=1)
+
+
 RATE_LIMITED = r"Zoom answers the next (?P<times>\d+) calls with 429 and a Retry-After of (?P<seconds>\d+) seconds?"
 
 

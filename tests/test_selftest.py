@@ -54,7 +54,7 @@ def test_the_report_marks_what_the_selftest_proved(tmp_path: Path) -> None:
     assert document["header"]["selftest"] == {"passed": False, "faults": 2}
     html = (tmp_path / "report.html").read_text()
     assert "proven discriminating: catches drops-title" in html
-    assert "not proven discriminating" in html and "1 of 80 requirements proven discriminating" in html
+    assert "not proven discriminating" in html and "1 of 86 requirements proven discriminating" in html
 
 
 def test_the_command_lists_faults_and_refuses_an_unknown_one(tmp_path: Path) -> None:

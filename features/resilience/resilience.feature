@@ -24,6 +24,15 @@ Feature: Resilience of provisioning against Zoom's faults
       | seconds |
       | date    |
 
+  @req:ENG-08 @injects-faults
+  Scenario: A per-second 429 without a Retry-After is retried once the second has turned
+    Given Zoom answers the next user creation with 429 for its per-second limit, without a Retry-After
+    And the directory has 3 generated users
+    When a provisioning cycle runs
+    Then the cycle created 3, updated 0 and disabled 0 users
+    And the provisioner waited at least 1 second
+    And every generated user is in Zoom exactly once
+
   @req:ENG-07 @injects-faults
   Scenario: A token revoked in the middle of a cycle is renewed and nothing is lost
     Given the directory has 6 generated users

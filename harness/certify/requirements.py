@@ -1,7 +1,9 @@
 """The requirements catalogue: the certification contract, carried with the harness.
 
 ``requirements.json`` is the project's own copy of ``shared/requirements.md`` (users run the
-harness without that folder); a test keeps the two equal where the shared file is present.
+harness without that folder), followed by the project's own requirements (groups of their own,
+such as MAP: behaviours the reference documents that the shared contract does not name yet); a
+test keeps the shared part equal to the shared file where it is present.
 """
 
 from __future__ import annotations
@@ -55,5 +57,7 @@ if __name__ == "__main__":
     import sys
 
     parsed = parse_markdown(Path(sys.argv[1]).read_text(encoding="utf-8"))
-    write_catalogue(parsed)
-    print(f"wrote {len(parsed)} requirements to {CATALOGUE}")
+    shared_groups = {r.group for r in parsed}
+    own = [r for r in catalogue() if r.group not in shared_groups]
+    write_catalogue(parsed + own)
+    print(f"wrote {len(parsed)} shared and {len(own)} of the project's own requirements to {CATALOGUE}")

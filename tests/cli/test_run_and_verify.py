@@ -32,9 +32,9 @@ def test_run_writes_every_report_and_certifies_every_requirement(tmp_path: Path)
     document = json.loads((reports / "report.json").read_text())
     assert document["header"]["target"] == "emulator" and document["header"]["faker_seed"] == 1234
     assert document["header"]["system_under_test"].startswith("reference provisioner")
-    assert document["summary"]["requirements"] == {"passed": 80, "partial": 0, "failed": 0, "skipped": 0,
+    assert document["summary"]["requirements"] == {"passed": 86, "partial": 0, "failed": 0, "skipped": 0,
                                                    "uncovered": 0}  # fmt: skip
-    assert len(document["requirements"]) == 80
+    assert len(document["requirements"]) == 86
     first = document["requirements"][0]
     assert set(first) == {"id", "text", "group", "page", "source", "status", "certified_on", "not_run", "scenarios"}
     assert {r["certified_on"] for r in document["requirements"]} == {"emulator"}

@@ -13,6 +13,7 @@ from harness.selftest.faults import zoom_wire  # noqa: F401
 from harness.selftest.faults import connection  # noqa: F401
 from harness.selftest.faults import options  # noqa: F401
 from harness.selftest.faults import attributes  # noqa: F401
+from harness.selftest.faults import mapping  # noqa: F401
 from harness.selftest.faults import user_management  # noqa: F401
 from harness.selftest.faults import limitations  # noqa: F401
 from harness.selftest.faults import changelog  # noqa: F401

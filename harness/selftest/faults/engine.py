@@ -147,6 +147,20 @@ def _date_unread(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(retry, "retry_after", seconds_only)
 
 
+@fault(
+    "per-second-429-at-once", "ENG-08", "client", "a 429 without Retry-After (a per-second limit) is retried at once"
+)
+def _per_second_at_once(mp: pytest.MonkeyPatch) -> None:
+    from harness.zoom import retry
+
+    wait = RetryPolicy.rate_limited_wait
+
+    def at_once(self: RetryPolicy, response: Any, attempt: int, now: float) -> float | None:
+        return 0.0 if retry.retry_after(response, now) is None else wait(self, response, attempt, now)
+
+    mp.setattr(RetryPolicy, "rate_limited_wait", at_once)
+
+
 @fault("429-gives-up", "ENG-08", "client", "a 429 fails the operation")
 def _429_fatal(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(RetryPolicy, "rate_limited_wait", lambda self, response, attempt, now: None)
