@@ -225,8 +225,9 @@ def _features(mutants: Path, folder: Path, modules: list[str], deselected: list[
     later run judges again only the survivors, for the scenarios added since)."""
     global _judges
     _judges = {"": FEATURES}
-    equivalent = _listed(ROOT / "docs" / "mutation" / EQUIVALENT)
-    out_of_scope = _listed(folder / OUT_OF_SCOPE)
+    # The folder's own lists: mutant names are those of one generation of mutants/ (numbers move
+    # when the code or its coverage changes), so a whole-suite list of another run cannot be reused.
+    equivalent, out_of_scope = _listed(folder / EQUIVALENT), _listed(folder / OUT_OF_SCOPE)
     names = {module: sorted(_mutants_of(mutants, module)) for module in modules}
     wanted: list[str] = []
     killed: dict[str, set[str]] = {}

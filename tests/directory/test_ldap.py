@@ -27,7 +27,7 @@ from harness.directory.ldap import (
 )
 from harness.directory.people import PERSON_CLASSES
 from harness.directory.slapd import DirectoryServer
-from harness.directory.source import Directory, SourceLocation, normalize_dn
+from harness.directory.source import Directory, SourceLocation, make_entry, normalize_dn
 from harness.errors import HarnessError
 
 Asked = list[tuple[str, str, list[str]]]
@@ -422,11 +422,15 @@ def test_a_location_base_dn_narrows_the_scope_not_the_read(people: LdapPeople) -
 def test_group_members_that_are_gone_or_not_groups_are_skipped(people: LdapPeople) -> None:
     people.add_person("ann")
     people.add_person("bob")
-    group = people.add_group("staff", ["ann", "bob"])
-    people._group("staff")["uniqueMember"].append(f"uid=nobody,{people.base_dn}")
+    group = people.add_group("staff", [])
+    people._group("staff")["uniqueMember"] = [
+        f"uid=nobody,{people.base_dn}",
+        people.person("ann").dn,
+        people.person("bob").dn,
+    ]  # a member gone, then two there
     people._write_members("staff")
     loop = people.add_group("loop", [])
-    people._group("loop")["uniqueMember"] = [loop, group]  # a group within itself
+    people._group("loop")["uniqueMember"] = [group, loop]  # a group within itself, looked at first
     people._write_members("loop")
     source = _source(people, SourceLocation(group_dn=loop), nested_search=True)
     assert _uids(source()) == ["ann", "bob"]
@@ -507,6 +511,9 @@ def test_references_in_an_answer_are_not_entries(people: LdapPeople) -> None:
     [(entry, stamp)] = list(source._search(answers, "(uid=a)", ["uid"]))
     assert (entry.dn, entry.guid, stamp) == ("uid=a,dc=x", "u-1", "20261204101112Z")
     assert dict(entry.attributes) == {"uid": ["a"], "entryuuid": ["u-1"]}  # an empty value list is left out
+    unstamped = _answering([{"type": "searchResEntry", "dn": "uid=b,dc=x", "attributes": {"uid": ["b"]}}])
+    [(entry, stamp)] = list(source._search(unstamped, "(uid=b)", ["uid"]))
+    assert (entry.first("uid"), stamp) == ("b", "")  # no timestamp: read as changed whenever asked
 
 
 def test_references_in_a_guid_listing_are_not_guids(people: LdapPeople) -> None:
@@ -514,8 +521,9 @@ def test_references_in_a_guid_listing_are_not_guids(people: LdapPeople) -> None:
         {"type": "searchResRef", "uri": ["ldap://elsewhere/"]},
         {"type": "searchResEntry", "dn": "uid=A, dc=x", "raw_attributes": {}},
         {"type": "searchResEntry", "dn": "uid=b,dc=x", "raw_attributes": {"entryUUID": [b"u-2"]}},
+        {"type": "searchResEntry", "dn": "uid=C,dc=x"},
     ])  # fmt: skip
-    assert list(_source(people)._guids(answers, "(uid=*)")) == ["uid=a,dc=x", "u-2"]
+    assert list(_source(people)._guids(answers, "(uid=*)")) == ["uid=a,dc=x", "u-2", "uid=c,dc=x"]
 
 
 # -- the scenarios' directory, written through -------------------------------------------------
@@ -616,9 +624,10 @@ def test_entries_of_an_ldif_file_are_added_parents_first_and_existing_ones_kept(
     assert str(error.value).startswith(f"the directory refused cn=x,{root}: ")
     assert _read(people, root, "ou")
     del directory.entries[normalize_dn(f"cn=x,{root}")]
-    directory.entries["uid=z"] = next(iter(Directory.from_records(
-        [(f"uid=z,{root}", {"objectClass": ["account"], "uid": ["z"]})])))  # fmt: skip
-    assert load_entries(people.address, directory) == 1
-    assert _read(people, f"uid=z,{root}", "objectClass") == {"objectClass": ["account"]}
+    for uid in ("y", "z"):
+        attributes = {"objectClass": ["account"], "uid": [uid], "host": [f"{uid}.example"]}
+        directory.entries[f"uid={uid}"] = make_entry(f"uid={uid},{root}", attributes)
+    assert load_entries(people.address, directory) == 2
+    assert _read(people, f"uid=z,{root}", "objectClass", "host") == {"objectClass": ["account"], "host": ["z.example"]}
     read = _read(people, root, "entryUUID")
     assert read is not None and read["entryUUID"] != ["not-yours"]  # the server assigns its own
