@@ -26,7 +26,8 @@ Feature: Resilience of provisioning against Zoom's faults
 
   @req:ENG-08 @injects-faults
   Scenario: A per-second 429 without a Retry-After is retried once the second has turned
-    Given Zoom answers the next user creation with 429 for its per-second limit, without a Retry-After
+    Given the channel timeout is 300 seconds
+    And Zoom answers the next user creation with 429 for its per-second limit, without a Retry-After
     And the directory has 3 generated users
     When a provisioning cycle runs
     Then the cycle created 3, updated 0 and disabled 0 users
