@@ -104,6 +104,35 @@ def test_on_12_1_the_end_line_of_a_cycle_started_in_the_wait_ends_it_counted_fro
                                                              "Cycle 12 ended in 2500 ms"]  # fmt: skip
 
 
+class _WrittenBetweenReads(LogFolder):
+    """PingFederate writes a cycle's last audit line and its end line while the reader is between the
+    two files of one look: just after the first file it reads from ``at`` on."""
+
+    def __init__(self, folder: Path, timeline: Timeline, at: float, lines: list[tuple[str, str]]) -> None:
+        super().__init__(folder)
+        self.timeline, self.at, self.lines = timeline, at, lines
+
+    def new_lines(self, name: str) -> list[str]:
+        read = super().new_lines(name)
+        if self.lines and self.timeline.now >= self.at:
+            for file, line in self.lines:
+                with (self.folder / file).open("a") as handle:
+                    handle.write(line + "\n")
+            self.lines = []
+        return read
+
+
+def test_an_audit_line_written_just_before_the_end_line_is_counted(tmp_path: Path) -> None:
+    timeline = Timeline(tmp_path)
+    reader = _reader(tmp_path, timeline, summaries=False)
+    last = [(AUDIT, audit(12, "CREATE")), (PROVISIONER, log("Cycle 12 ended in 90 ms"))]
+    reader.logs = _WrittenBetweenReads(tmp_path, timeline, 0.5, last)
+    timeline.at(0.2, PROVISIONER, log("Provisioning cycle 12 started"))
+    timeline.at(0.3, AUDIT, audit(12, "CREATE"))
+    summary = reader.await_cycle(CHANNEL, SHOWN, 0)
+    assert (summary.cycle_id, summary.created) == (12, 2)
+
+
 def test_an_end_line_without_numbers_takes_the_cycle_from_the_audit_and_no_duration(tmp_path: Path) -> None:
     timeline = Timeline(tmp_path)
     reader = _reader(tmp_path, timeline, summaries=False)

@@ -90,12 +90,17 @@ class CycleReader:
         if self.logs is None:
             return None, None, False
         moved, ended = False, None
+        # The log before the audit: a cycle's end line is written after its audit lines, so when the
+        # end is read here, every audit line it counts is on disk for the read just after. (Read the
+        # other way round, PingFederate could write its last audit line and the end line between the
+        # two reads, and the cycle was counted without that operation.)
+        log_lines = self.logs.new_lines(PROVISIONER)
         for line in self.logs.new_lines(AUDIT):
             record = parse_audit(line, channel)
             if record is not None:
                 self.records.audit.append(replace(record, channel_id=shown))
                 moved = True
-        for line in self.logs.new_lines(PROVISIONER):
+        for line in log_lines:
             logged = parse_log(line, channel)
             if logged is None:
                 continue
