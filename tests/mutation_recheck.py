@@ -91,9 +91,7 @@ def _survivors(mutants: Path, skip: list[str], unchecked: bool, only: list[str])
 def _record(folder: Path, mutants: Path, module: str) -> Path:
     """One module's result as mutmut's metas hold it now (every pass so far), for the repository: a
     run that spans sessions loses nothing."""
-    verdicts = {name: code for meta in mutants.rglob("*.py.meta")
-                for name, code in json.loads(meta.read_text())["exit_code_by_key"].items()
-                if name.startswith(module + ".")}  # fmt: skip
+    verdicts = _verdicts(mutants, module)
     folder.mkdir(parents=True, exist_ok=True)
     judged = folder / EQUIVALENT
     equivalent = json.loads(judged.read_text()) if judged.exists() else {}
@@ -228,7 +226,7 @@ def _features(mutants: Path, folder: Path, modules: list[str], deselected: list[
     # The folder's own lists: mutant names are those of one generation of mutants/ (numbers move
     # when the code or its coverage changes), so a whole-suite list of another run cannot be reused.
     equivalent, out_of_scope = _listed(folder / EQUIVALENT), _listed(folder / OUT_OF_SCOPE)
-    names = {module: sorted(_mutants_of(mutants, module)) for module in modules}
+    names = {module: sorted(_verdicts(mutants, module)) for module in modules}
     wanted: list[str] = []
     killed: dict[str, set[str]] = {}
     for module, all_names in names.items():
@@ -262,9 +260,11 @@ def _features(mutants: Path, folder: Path, modules: list[str], deselected: list[
     return 0
 
 
-def _mutants_of(mutants: Path, module: str) -> list[str]:
-    return [name for meta in mutants.rglob("*.py.meta") for name in json.loads(meta.read_text())["exit_code_by_key"]
-            if name.startswith(module + ".")]  # fmt: skip
+def _verdicts(mutants: Path, module: str) -> dict[str, int | None]:
+    """Each mutant of ``module`` and its verdict in mutmut's metas (None: not judged)."""
+    return {name: code for meta in mutants.rglob("*.py.meta")
+            for name, code in json.loads(meta.read_text())["exit_code_by_key"].items()
+            if name.startswith(module + ".")}  # fmt: skip
 
 
 def _features_record(folder: Path, module: str, names: list[str], killed: set[str], survived: set[str],

@@ -29,6 +29,7 @@ from harness.directory.people import PERSON_CLASSES
 from harness.directory.slapd import DirectoryServer
 from harness.directory.source import Directory, SourceLocation, make_entry, normalize_dn
 from harness.errors import HarnessError
+from tests.directory.conftest import stamp
 
 Asked = list[tuple[str, str, list[str]]]
 
@@ -68,11 +69,7 @@ def _uids(directory: Directory, scope: bool = True) -> list[str]:
 
 
 def _server_stamp(address: LdapAddress) -> str:
-    connection = address.connect()
-    connection.search("cn=Current,cn=Time,cn=Monitor", "(objectClass=*)", BASE, attributes=["monitorTimestamp"])
-    stamp = connection.response[0]["raw_attributes"]["monitorTimestamp"][0].decode()
-    connection.unbind()
-    return stamp
+    return stamp(address, "cn=Current,cn=Time,cn=Monitor", "monitorTimestamp")
 
 
 # -- values ------------------------------------------------------------------------------------
@@ -234,7 +231,7 @@ def test_without_the_servers_time_the_check_is_the_newest_stamp_it_wrote(
 ) -> None:
     people.add_person("ann")
     people.add_person("bob")
-    newest = max(_entry_stamp(people, uid) for uid in ("ann", "bob"))
+    newest = max(stamp(people.address, people.person(uid).dn) for uid in ("ann", "bob"))
     monkeypatch.setattr(module, "_server_time", lambda connection: "")
     _clock_two_hours_ahead(monkeypatch)
     source = _source(people)
@@ -256,11 +253,6 @@ def test_without_any_time_from_the_directory_the_check_is_this_clock_in_utc(
     source()
     after = (datetime.now(UTC) + timedelta(hours=2)).strftime("%Y%m%d%H%M%SZ")
     assert before <= (source._last_check or "") <= after
-
-
-def _entry_stamp(people: LdapPeople, uid: str) -> str:
-    people.connection.search(people.person(uid).dn, "(objectClass=*)", BASE, attributes=["modifyTimestamp"])
-    return people.connection.response[0]["raw_attributes"]["modifyTimestamp"][0].decode()[:14] + "Z"
 
 
 class _Answers:

@@ -13,6 +13,7 @@ from harness.directory.ldap import CycleRead, LdapAddress, LdapPeople, LdapSourc
 from harness.directory.slapd import DirectoryServer
 from harness.directory.source import AccountStatus, SourceLocation
 from harness.errors import HarnessError
+from tests.directory.conftest import stamp
 
 
 def _source(
@@ -119,22 +120,12 @@ def _same_second_change(address: LdapAddress, people: LdapPeople, algorithm: str
         source()
         checked = source._last_check
         people.update("ann", title=f"t{time.time()}")
-        stamp = _stamp(address, people, "ann")
-        if stamp == checked:
+        changed = stamp(address, people.person("ann").dn)
+        if changed == checked:
             directory = source()
             title = next(e.first("title") for e in directory if e.first("uid") == "ann")
             return source, title == people.attribute("ann", "title")[0]
     raise AssertionError("could not place a change in the second of a check")
-
-
-def _stamp(address: LdapAddress, people: LdapPeople, uid: str) -> str:
-    connection = address.connect()
-    connection.search(
-        f"uid={uid},{people.base_dn}", "(objectClass=*)", search_scope="BASE", attributes=["modifyTimestamp"]
-    )
-    stamp = connection.response[0]["raw_attributes"]["modifyTimestamp"][0].decode()
-    connection.unbind()
-    return stamp[:14] + "Z"
 
 
 def test_timestamp_reads_a_change_in_the_second_of_the_last_check(address: LdapAddress, people: LdapPeople) -> None:

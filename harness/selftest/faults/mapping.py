@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from harness.provisioner.mapping import FieldMapping, Mapping
-from harness.selftest.faults.catalogue import fault
+from harness.selftest.faults.catalogue import Patch, fault
 
 
 @fault("default-ignored", "MAP-01", "mapping", "a field without a source value sends nothing, not its Default Value")
@@ -17,22 +19,23 @@ def _default_ignored(mp: pytest.MonkeyPatch) -> None:
         entry.attributes.get(a) for a in self.attributes) else None)  # fmt: skip
 
 
-@fault("last-source-first", "MAP-01", "mapping", "a field takes its last source attribute with a value")
-def _last_source_first(mp: pytest.MonkeyPatch) -> None:
-    value = FieldMapping.value
-    mp.setattr(FieldMapping, "value", lambda self, entry: value(
-        FieldMapping(**{**self.__dict__, "attributes": self.attributes[::-1]}), entry))  # fmt: skip
+def _value_of(altered: Callable[[FieldMapping], FieldMapping]) -> Patch:
+    """Each field's value as an altered mapping of that field gives it."""
 
-
-def _processing_dropped(option: str, plain: Any) -> Any:
     def apply(mp: pytest.MonkeyPatch) -> None:
         value = FieldMapping.value
-        mp.setattr(FieldMapping, "value", lambda self, entry: value(
-            FieldMapping(**{**self.__dict__, option: plain}), entry))  # fmt: skip
+        mp.setattr(FieldMapping, "value", lambda self, entry: value(altered(self), entry))
 
     return apply
 
 
+def _processing_dropped(option: str, plain: Any) -> Patch:
+    return _value_of(lambda spec: replace(spec, **{option: plain}))
+
+
+fault("last-source-first", "MAP-01", "mapping", "a field takes its last source attribute with a value")(
+    _value_of(lambda spec: replace(spec, attributes=spec.attributes[::-1]))
+)
 fault("trim-ignored", "MAP-02", "mapping", "Trim is ignored")(_processing_dropped("trim", False))
 fault("case-ignored", "MAP-03", "mapping", "Upper and Lower case are ignored")(_processing_dropped("case", "none"))
 fault("parsers-ignored", "MAP-04", "mapping", "Extract CN from DN and Extract Username from Email are ignored")(
