@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from harness.cli import build_parser
-from harness.provisioner.mapping import Mapping
+from harness.provisioner.mapping_file import mapping_from_document
 from mocks import ZoomEmulator, apply_seed
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
@@ -25,7 +25,7 @@ def test_the_seed_example_seeds() -> None:
 
 
 def test_the_mapping_example_maps() -> None:
-    mapping = Mapping.from_document(yaml.safe_load(_yaml_blocks()[1]))
+    mapping = mapping_from_document(yaml.safe_load(_yaml_blocks()[1]))
     assert mapping.fields["Title"].create_only and mapping.masked("Department")
 
 

@@ -12,8 +12,9 @@ def _channel_init(args: argparse.Namespace) -> int:
 
     from harness.provisioner.channel_file import channel_document
     from harness.provisioner.mapping import Mapping
+    from harness.provisioner.mapping_file import load_mapping
 
-    mapping = Mapping.load(args.mapping) if args.mapping else Mapping.default()
+    mapping = load_mapping(args.mapping) if args.mapping else Mapping.default()
     document = channel_document(mapping, base_dn=args.base_dn)
     text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
     if args.output:

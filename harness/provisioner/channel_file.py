@@ -22,7 +22,8 @@ from harness.directory.ldap import CHANGE_ALGORITHMS, LdapAddress, SourceSetting
 from harness.directory.source import DEFAULT_FILTER, AccountStatus, SourceLocation
 from harness.errors import HarnessError
 from harness.provisioner.channel import Channel, ProvisioningOptions
-from harness.provisioner.mapping import FIELDS, FieldMapping, Mapping, read_document
+from harness.provisioner.mapping import FIELDS, FieldMapping, Mapping
+from harness.provisioner.mapping_file import load_mapping, read_document
 
 #: Target settings by the labels of the Zoom Provisioner's Target and Provisioning Options pages.
 CREDENTIAL_SETTINGS = {"Account ID": "account_id", "Client ID": "client_id", "Client Secret": "client_secret"}
@@ -70,7 +71,7 @@ class ChannelFile:
             max_threads=max_threads or 1,
             timeout=60.0 if timeout is None else timeout,
             location=location,
-            mapping=Mapping.load(mapping) if mapping else Mapping.default(),
+            mapping=load_mapping(mapping) if mapping else Mapping.default(),
         )
         options = ProvisioningOptions(
             create=not no_create, update=not no_update, remove=not no_remove, remove_action=remove_action or "disable"

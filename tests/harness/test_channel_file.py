@@ -11,7 +11,8 @@ import pytest
 
 from harness.errors import HarnessError
 from harness.provisioner.channel_file import ChannelFile, channel_document
-from harness.provisioner.mapping import FieldMapping, Mapping
+from harness.provisioner.mapping import FieldMapping
+from harness.provisioner.mapping_file import mapping_from_document
 
 FILE: dict[str, Any] = {
     "dataStore": {"type": "LDAP", "ldapType": "GENERIC", "hostnames": ["127.0.0.1:3389"],
@@ -80,7 +81,7 @@ def test_a_complete_file_configures_every_field(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_the_mapping_shorthand_converts_to_a_channel_file_and_back() -> None:
-    mapping = Mapping.from_document({
+    mapping = mapping_from_document({
         "Username": "mail", "Given Name": {"attribute": "givenName", "trim": True},
         "Department": {"attributes": ["departmentNumber", "ou"], "case": "lower", "masked": True},
         "Organization": {"attribute": "mail", "parser": "username_from_email"}, "User Type": {"default": "Basic"},

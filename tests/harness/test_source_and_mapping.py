@@ -10,6 +10,7 @@ from harness.directory.people import PeopleDirectory
 from harness.directory.source import AccountStatus, Directory, SourceLocation
 from harness.errors import HarnessError
 from harness.provisioner.mapping import FIELDS, FieldMapping, Mapping, is_email, scim_body
+from harness.provisioner.mapping_file import load_mapping
 
 
 def test_ldif_round_trip_with_guid_and_base64_values(tmp_path: Path) -> None:
@@ -88,7 +89,7 @@ def test_default_mapping_and_files(tmp_path: Path) -> None:
     assert default.fields["Username"].attributes == ("mail",)
     good = tmp_path / "m.yaml"
     good.write_text("Username: mail\nUser Type: {default: Licensed}\nTitle: {attribute: title, masked: true}\n")
-    loaded = Mapping.load(good)
+    loaded = load_mapping(good)
     assert loaded.fields["User Type"].default == "Licensed" and loaded.masked("Title")
     for text, message in [
         ("Title: title\n", "Username must be mapped"),
@@ -102,7 +103,7 @@ def test_default_mapping_and_files(tmp_path: Path) -> None:
         bad = tmp_path / "bad.yaml"
         bad.write_text(text)
         with pytest.raises(HarnessError, match=message):
-            Mapping.load(bad)
+            load_mapping(bad)
 
 
 def test_scim_body_for_every_field() -> None:
@@ -132,7 +133,7 @@ def test_every_option_of_a_mapping_file_is_read_as_written(tmp_path: Path) -> No
         "Title: {attribute: title, default: 42}\n"
         "Department: ou\n"
     )
-    loaded = Mapping.load(path)
+    loaded = load_mapping(path)
     assert loaded.fields == {
         "Username": FieldMapping(("mail", "uid"), None, True, True, "lower", "username_from_email", True),
         "Title": FieldMapping(("title",), "42", False, False, "none", "none", False),
@@ -167,7 +168,7 @@ def test_each_mistake_in_a_mapping_file_is_named_with_its_place(tmp_path: Path, 
     path = tmp_path / "m.yaml"
     path.write_text(text)
     with pytest.raises(HarnessError) as raised:
-        Mapping.load(path)
+        load_mapping(path)
     assert str(raised.value).removeprefix(str(tmp_path) + "/").startswith(message)
     if not message.endswith(": "):
         assert str(raised.value) == f"{tmp_path}/{message}"
