@@ -29,6 +29,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from mutation_reach import Reach, record
+
 ROOT = Path(__file__).resolve().parent.parent
 #: The unit tests that judge each module's mutants (module name prefix -> test files).
 TESTS = {
@@ -60,9 +62,20 @@ TESTS = {
 }  # fmt: skip
 #: What a certification runs: the connector's code judged by the features alone (``--features``).
 FEATURES = ["steps/test_features.py"]
+#: The emulator's Zoom contract: its SCIM, REST v2 and OAuth handlers, its rate limits and its state.
+EMULATOR = ["mocks.api.scim", "mocks.api.scim_render", "mocks.api.oauth", "mocks.api.rest",
+            "mocks.state.ratelimit", "mocks.state.models", "mocks.state.zoom_state"]  # fmt: skip
+#: What judges it (``--contract``): the emulator's own tests and the features, each mutant by those
+#: of them that reach its function. The served mounting's tests wait on a server at teardown and
+#: dispatch as the in-process one does.
+CONTRACT = ["-k", "not served", "tests/emulator", *FEATURES]
+#: The pytest plugins the features load by the package's entry points.
+STEP_PLUGINS = ["mocks.pytest_plugin", "harness.bdd.plugin"]
 #: The connector's code: the provisioner engine, the attribute mapping, the Zoom client and its token.
 CONNECTOR = ["harness.provisioner.engine", "harness.provisioner.mapping", "harness.zoom.client",
              "harness.zoom.auth", "harness.zoom.retry"]  # fmt: skip
+#: Plain asserts: rewriting mutmut's large mutated modules would cost seconds per mutant.
+_PYTEST = ["-q", "-p", "no:cacheprovider", "--assert=plain", "--rootdir=."]
 KILLED, SURVIVED, TIMEOUT = 1, 0, 36  # mutmut's exit-code meanings
 #: Survivors judged equivalent, with the reason (in the --record folder): left out of the score.
 EQUIVALENT = "equivalent.json"
@@ -71,6 +84,8 @@ OUT_OF_SCOPE = "out_of_scope.json"
 LIMIT = 120.0  # seconds; an infinite loop is a kill by timeout, as in mutmut
 #: Which tests judge which module's mutants now: TESTS, or the features alone with --features.
 _judges: dict[str, list[str]] = TESTS
+#: With --features or --contract: what each test of the set reaches; a mutant runs those tests only.
+_reach: Reach | None = None
 
 
 def _survivors(mutants: Path, skip: list[str], unchecked: bool, only: list[str]) -> dict[str, Path]:
@@ -123,8 +138,8 @@ def _start(name: str, deselected: list[str]) -> int:
             os.dup2(silent, 2)
             import pytest
 
-            # Plain asserts: rewriting mutmut's large mutated modules would cost seconds per mutant.
-            arguments = ["-x", "-q", "-p", "no:cacheprovider", "--assert=plain", "--rootdir=.", *_tests(name)]
+            tests = _reach.tests_for(Path.cwd(), name) if _reach else _tests(name)
+            arguments = ["-x", *_PYTEST, *tests]
             arguments += [f"--deselect={test}" for test in deselected]
             os._exit(int(pytest.main(arguments)))
         except BaseException:
@@ -151,6 +166,11 @@ def _preload(mutants: Path, names: list[str]) -> None:
             # The features' module builds its tests at import from pytest's configuration: only under pytest.
             if file.endswith(".py") and file.startswith("tests/"):
                 importlib.import_module(file.removesuffix(".py").replace("/", "."))
+    if _judges is not TESTS:
+        # The step modules import most of the harness and the emulator: 3 s a mutant, paid once here.
+        for module in [*STEP_PLUGINS, *(f"steps.{p.stem}" for p in sorted((mutants / "steps").glob("[!_]*.py"))
+                                        if not p.stem.startswith("test_"))]:  # fmt: skip
+            importlib.import_module(module)
 
 
 def _finished(pid: int) -> int | None:
@@ -217,12 +237,15 @@ def _listed(*paths: Path) -> dict[str, str]:
     return {name: reason for path in paths if path.exists() for name, reason in json.loads(path.read_text()).items()}
 
 
-def _features(mutants: Path, folder: Path, modules: list[str], deselected: list[str], workers: int) -> int:
-    """Every mutant of ``modules`` judged by the features alone; each module's result in
-    ``folder``/MODULE.json, written as verdicts come (a stopped run goes on where it stopped, and a
-    later run judges again only the survivors, for the scenarios added since)."""
-    global _judges
-    _judges = {"": FEATURES}
+def _judge_modules(
+    mutants: Path, folder: Path, modules: list[str], judges: list[str], deselected: list[str], workers: int
+) -> int:
+    """Every mutant of ``modules`` judged by the ``judges`` test set (each mutant by the tests of
+    the set that reach its function); each module's result in ``folder``/MODULE.json, written as
+    verdicts come (a stopped run goes on where it stopped, and a later run judges again only the
+    survivors, for the tests added since)."""
+    global _judges, _reach
+    _judges = {"": judges}
     # The folder's own lists: mutant names are those of one generation of mutants/ (numbers move
     # when the code or its coverage changes), so a whole-suite list of another run cannot be reused.
     equivalent, out_of_scope = _listed(folder / EQUIVALENT), _listed(folder / OUT_OF_SCOPE)
@@ -250,13 +273,16 @@ def _features(mutants: Path, folder: Path, modules: list[str], deselected: list[
 
     _refresh_tests(mutants)
     _preload(mutants, [])
-    _baseline(wanted[:1], deselected)
-    print(f"{len(wanted)} mutants to judge by the features alone", flush=True)
-    save({})
-    verdicts = _judge(wanted, deselected, workers, save)
+    _reach = record([*_PYTEST, *judges, *(f"--deselect={test}" for test in deselected)], modules)
+    # A mutant whose statement no test of the set runs survives it: nothing the set sees can change.
+    unreached = {name: SURVIVED for name in wanted if not _reach.tests_for(mutants, name)}
+    print(f"{len(wanted)} mutants to judge by {' '.join(judges)} ({len(unreached)} in code none of it reaches)",
+          flush=True)  # fmt: skip
+    save(unreached)
+    verdicts = unreached | _judge([n for n in wanted if n not in unreached], deselected, workers, save)
     for module in modules:
         print(f"{module}: written to {folder / (module + '.json')}")
-    print(f"{sum(v != SURVIVED for v in verdicts.values())} of {len(verdicts)} killed by the features")
+    print(f"{sum(v != SURVIVED for v in verdicts.values())} of {len(verdicts)} killed by {' '.join(judges)}")
     return 0
 
 
@@ -277,7 +303,7 @@ def _features_record(folder: Path, module: str, names: list[str], killed: set[st
     unjudged = [n for n in names if n not in killed and n not in survived and n not in listed]
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{module}.json").write_text(json.dumps({
-        "module": module, "tests": FEATURES, "mutants": len(names), "killed": len(dead),
+        "module": module, "tests": _judges[""], "mutants": len(names), "killed": len(dead),
         "equivalent": len(mine_equivalent), "out_of_scope": len(mine_out),
         "score": round(len(dead) / max(len(dead) + len(alive), 1), 3), "survived": alive, "unjudged": unjudged,
     }, indent=1, ensure_ascii=False) + "\n")  # fmt: skip
@@ -328,6 +354,9 @@ def main() -> int:
     parser.add_argument("--features", action="store_true",
                         help="judge every mutant of the --only modules (default: the connector's code) by the "
                         "features alone; the verdicts go to --record only")  # fmt: skip
+    parser.add_argument("--contract", action="store_true",
+                        help="judge every mutant of the --only modules (default: the emulator's Zoom contract) by "
+                        "the emulator's tests and the features; the verdicts go to --record only")  # fmt: skip
     parser.add_argument("--generate", action="store_true", help="only write mutants/, as `mutmut run` first does")
     args = parser.parse_args()
     if args.generate:
@@ -338,7 +367,10 @@ def main() -> int:
     record: Path | None = args.record.resolve() if args.record else None
     if args.features:
         folder = record or ROOT / "docs" / "mutation" / "features"
-        return _features(mutants, folder, args.only or CONNECTOR, args.deselect, args.workers)
+        return _judge_modules(mutants, folder, args.only or CONNECTOR, FEATURES, args.deselect, args.workers)
+    if args.contract:
+        folder = record or ROOT / "docs" / "mutation" / "contract"
+        return _judge_modules(mutants, folder, args.only or EMULATOR, CONTRACT, args.deselect, args.workers)
     survivors = _survivors(mutants, args.skip, args.unchecked, args.only)
     _refresh_tests(mutants)
     _preload(mutants, list(survivors))
