@@ -10,7 +10,7 @@ import pytest
 from tests.mutation_reach import Reach, function_of
 
 # mutmut's layout: the original body as ``NAME__mutmut_orig`` and each mutant beside it.
-MODULE = '''\
+MODULE = """\
 def x_f__mutmut_orig(value, limit=1):
     total = 0
     if value > limit:
@@ -46,7 +46,7 @@ def x_f__mutmut_4(value, limit=1):
     else:
         total = +value
     return total
-'''
+"""
 
 
 @pytest.fixture

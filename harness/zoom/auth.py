@@ -120,7 +120,3 @@ def _is_code_124(response: httpx.Response) -> bool:
         return response.json().get("code") == 124
     except (ValueError, AttributeError):
         return False
-
-
-def _basic(target: Target) -> str:
-    return "Basic " + b64encode(f"{target.client_id}:{target.client_secret}".encode()).decode()
