@@ -348,6 +348,12 @@ def zoom_already_has_users(world: World, names: str) -> None:
         world.api.seed_user(name.strip())
 
 
+@given(parsers.parse("Zoom already has {count:d} users the directory does not know"))
+def zoom_has_outsiders(world: World, count: int) -> None:
+    for number in range(1, count + 1):
+        world.api.seed_user(f"outsider{number}")
+
+
 @then(parsers.re(rf"the Zoom user {q('name')} is the one that existed before"))
 def same_user(world: World, name: str) -> None:
     user = world.api.user(name)

@@ -38,6 +38,19 @@ Feature: Provisioning engine behaviours
     And a provisioning cycle runs
     Then Zoom holds exactly one user "finn"
 
+  @req:ENG-02 @req:ENG-08 @injects-faults
+  Scenario: A Retry-After that outlasts the channel timeout skips the operation as timed out, and the next cycle creates the user
+    Given the channel timeout is 30 seconds
+    And Zoom answers the next user creation with 429 and a Retry-After of 120 seconds as seconds
+    And the directory has the users:
+      | user |
+      | gail |
+    When a provisioning cycle runs
+    Then the audit log records a failed CREATE for "gail" naming "channel timeout"
+    And Zoom has no user "gail"
+    When a provisioning cycle runs
+    Then Zoom holds exactly one user "gail"
+
   @req:ENG-03 @injects-faults
   Scenario: A failed operation stays pending and is retried until it succeeds
     Given Zoom refuses the next 2 user creations with status 400

@@ -19,6 +19,27 @@ Feature: User management
     And the Zoom user "jsmith" is the one that existed before
     And the Zoom user "jsmith" has the "Title" "New title"
 
+  # A cycle of many new users may look them up in Zoom's paged user list (ZM-05) instead of one by
+  # one. With User Create cleared, a user the connector fails to find is skipped, not linked. After
+  # the account's owner, "xena" is second in Zoom's list of 101 users and "zack" last, on a second
+  # page of 100.
+  @req:UM-01 @req:OPT-02 @emulator-only
+  Scenario: A cycle of many new users links every user Zoom already has, wherever it is in Zoom's user list
+    Given User Create is cleared
+    And Zoom already has the user "xena" with the title "Old title"
+    And Zoom already has 98 users the directory does not know
+    And Zoom already has the user "zack" with the title "Old title"
+    And the directory has 20 generated users
+    And the directory has the users:
+      | user | title     |
+      | xena | New title |
+      | zack | New title |
+    When a provisioning cycle runs
+    Then no Zoom user was created
+    And the Zoom user "xena" has the "Title" "New title"
+    And the Zoom user "zack" has the "Title" "New title"
+    And the Zoom user "zack" is the one that existed before
+
   @req:UM-02
   Scenario: The attribute that feeds Username can be changed
     Given the channel maps "Username" from the directory attribute "workEmail"

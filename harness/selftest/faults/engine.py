@@ -17,6 +17,7 @@ from harness.selftest.faults.catalogue import fault
 from harness.selftest.faults.hooks import within
 from harness.zoom import auth as auth_module
 from harness.zoom import client as client_module
+from harness.zoom.errors import RetriesExhausted
 from harness.zoom.retry import RetryPolicy
 from mocks.api import scim
 from mocks.state.zoom_state import ZoomState
@@ -39,6 +40,19 @@ def _timeout_ignored(mp: pytest.MonkeyPatch) -> None:
         init(self, target, **{**kwargs, "timeout": 3600.0})
 
     mp.setattr(client_module.ZoomClient, "__init__", patient)
+
+
+@fault("timed-out-wait-misreported", "ENG-02", "client", "a wait past the channel timeout is reported as a Zoom error")
+def _wait_misreported(mp: pytest.MonkeyPatch) -> None:
+    wait = client_module.ZoomClient._wait
+
+    def misreported(self: Any, seconds: float, deadline: float | None, what: str, attempt: int, last: str) -> None:
+        try:
+            wait(self, seconds, deadline, what, attempt, last)
+        except RetriesExhausted:
+            raise RetriesExhausted(what, attempt, last) from None
+
+    mp.setattr(client_module.ZoomClient, "_wait", misreported)
 
 
 @fault("failure-forgotten", "ENG-03", "provisioner", "a failed operation is not retried in later cycles")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from typing import Any
 
 import pytest
@@ -14,10 +15,17 @@ from harness.provisioner.engine import Provisioner
 from harness.selftest.faults.catalogue import fault
 from harness.selftest.faults.hooks import within
 from harness.selftest.faults.options import kept_because
+from harness.zoom.client import SCIM_PAGE, ZoomClient
 
 fault("no-link-duplicates", "UM-01", "provisioner", "an existing Zoom user is not looked up before a create")(
     within("_create", "find_user", lambda real: lambda user_name, *, deadline=None: None)
 )
+
+
+@fault("listing-first-page-only", "UM-01", "client", "a large cycle looks users up on Zoom's first page only")
+def _first_page_only(mp: pytest.MonkeyPatch) -> None:
+    iter_users = ZoomClient.iter_users
+    mp.setattr(ZoomClient, "iter_users", lambda self, **kwargs: itertools.islice(iter_users(self, **kwargs), SCIM_PAGE))
 
 
 @fault("username-mapping-fixed", "UM-02", "mapping", "Username always comes from mail")
