@@ -513,6 +513,11 @@ def waited(world: World, seconds: str) -> None:
     assert world.channel.cycle_waited >= int(seconds), world.channel.cycle_waited
 
 
+@then(parsers.re(r"the cycle ended within (?P<seconds>\d+) seconds?"))
+def ended_within(world: World, seconds: str) -> None:
+    assert world.channel.cycle_waited <= int(seconds), world.channel.cycle_waited
+
+
 @then("no call was refused for an expired token")
 def no_expired(world: World) -> None:
     assert not [e for e in world.api.exchanges() if e.status == 401]

@@ -9,6 +9,7 @@ from steps.app_setup import q
 from steps.wire import CORE, WIRE, on_wire
 
 FAULTS = {
+    "answers 500": {"status": 500},
     "answers 503": {"status": 503},
     "answers 502": {"status": 502},
     "times out": {"latency": 45},

@@ -25,9 +25,9 @@ Feature: Provisioning engine behaviours
     And Zoom holds exactly one user "eli"
 
   @req:ENG-02 @injects-faults
-  Scenario: An operation that exceeds the channel timeout is skipped and retried next cycle
-    Given the channel timeout is 60 seconds
-    And Zoom answers every user creation after 90 seconds
+  Scenario Outline: An operation that exceeds the channel timeout is skipped and retried next cycle
+    Given the channel timeout is <timeout> seconds
+    And Zoom answers every user creation after <delay> seconds
     And the directory has the users:
       | user |
       | finn |
@@ -38,6 +38,11 @@ Feature: Provisioning engine behaviours
     And a provisioning cycle runs
     Then Zoom holds exactly one user "finn"
 
+    Examples:
+      | timeout | delay |
+      | 60      | 90    |
+      | 30      | 45    |
+
   @req:ENG-02 @req:ENG-08 @injects-faults
   Scenario: A Retry-After that outlasts the channel timeout skips the operation as timed out, and the next cycle creates the user
     Given the channel timeout is 30 seconds
@@ -47,6 +52,7 @@ Feature: Provisioning engine behaviours
       | gail |
     When a provisioning cycle runs
     Then the audit log records a failed CREATE for "gail" naming "channel timeout"
+    And the cycle ended within 30 seconds
     And Zoom has no user "gail"
     When a provisioning cycle runs
     Then Zoom holds exactly one user "gail"
