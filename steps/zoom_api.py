@@ -27,6 +27,11 @@ def slow_creates_until_cleared(world: World, seconds: int) -> None:
     world.zoom.inject(route="scim.users.create", latency=world.zoom.seconds(seconds), times=None)
 
 
+@given(parsers.parse("Zoom answers every user creation with status {status:d}"))
+def failing_creates(world: World, status: int) -> None:
+    world.zoom.inject(route="scim.users.create", status=status, times=None)
+
+
 @when("Zoom answers user creations promptly again")
 def prompt_again(world: World) -> None:
     world.zoom.clear_faults()

@@ -71,6 +71,19 @@ Feature: Provisioning engine behaviours
     Then the cycle created 1, updated 0 and disabled 0 users
     And Zoom has the user "gwen"
 
+  @req:ENG-03 @req:ENG-05 @req:ENG-09 @injects-faults
+  Scenario: An operation Zoom keeps failing with a 5xx fails naming Zoom's answer, and a later cycle creates the user
+    Given Zoom answers every user creation with status 503
+    And the directory has the users:
+      | user |
+      | hugo |
+    When a provisioning cycle runs
+    Then the audit log records a failed CREATE for "hugo" naming "503"
+    And Zoom has no user "hugo"
+    When Zoom answers user creations promptly again
+    And a provisioning cycle runs
+    Then Zoom holds exactly one user "hugo"
+
   @req:ENG-04 @reference-only
   Scenario Outline: Max Threads bounds the concurrent operations against Zoom
     Given the channel's Max Threads is <threads>
