@@ -105,6 +105,13 @@ def _audit_target(mp: pytest.MonkeyPatch) -> None:
         record, target_id=None)))  # fmt: skip
 
 
+@fault("audit-cause-unspecific", "ENG-05", "provisioner", "a failed operation's audit cause does not say what failed")
+def _audit_cause(mp: pytest.MonkeyPatch) -> None:
+    write = ProvisionerRecords.write_audit
+    mp.setattr(ProvisionerRecords, "write_audit", lambda self, record: write(self, dataclasses.replace(
+        record, non_success_cause=record.non_success_cause and "the operation failed")))  # fmt: skip
+
+
 @fault("audit-missing", "ENG-05", "provisioner", "no audit record is written")
 def _no_audit(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(ProvisionerRecords, "write_audit", lambda self, record: None)
