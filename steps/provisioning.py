@@ -92,6 +92,19 @@ def disable(world: World, name: str) -> None:
     world.people.disable(world.names.uid(name))
 
 
+@given(parsers.re(rf"{q('name')} was disabled in Zoom by an earlier cycle"))
+def disabled_earlier(world: World, name: str) -> None:
+    world.channel.run_cycle()
+    disable(world, name)
+    world.channel.run_cycle()
+    assert world.api.user(name) is not None and world.api.user(name)["active"] is False
+
+
+@when(parsers.re(rf"{q('name')} joins the directory with the title {q('title')}"))
+def joins_with_title(world: World, name: str, title: str) -> None:
+    world.people.add_person(world.names.uid(name), mail=world.names.email(name), title=title)
+
+
 @when(parsers.re(rf"{q('name')} is enabled in the directory again"))
 def enable(world: World, name: str) -> None:
     world.people.enable(world.names.uid(name))
@@ -340,6 +353,11 @@ def zoom_email(world: World, name: str, kind: str, other: str) -> None:
 @given(parsers.re(rf"Zoom already has the user {q('name')} with the title {q('title')}"))
 def zoom_already_has(world: World, name: str, title: str) -> None:
     world.api.seed_user(name, title=title)
+
+
+@given(parsers.re(rf"Zoom already has the inactive user {q('name')} with the title {q('title')}"))
+def zoom_already_has_inactive(world: World, name: str, title: str) -> None:
+    world.api.seed_user(name, title=title, active=False)
 
 
 @given(parsers.re(rf"Zoom already has the users {q('names')}"))

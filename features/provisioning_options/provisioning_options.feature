@@ -204,3 +204,52 @@ Feature: Provisioning options
       | the group "zoom-users" with the members "alice" | "alice" leaves the group "zoom-users" | alice | cleared  | cleared  | selected | Delete  | absent   |
       | the group "zoom-users" with the members "alice" | "alice" leaves the group "zoom-users" | alice | cleared  | cleared  | cleared  | Disable | active   |
       | the group "zoom-users" with the members "alice" | "alice" leaves the group "zoom-users" | alice | cleared  | cleared  | cleared  | Delete  | active   |
+
+  # Two triggers of the matrix above whose history is more than one cycle: a user who returns after
+  # a cycle disabled them, and a Zoom user who existed before the connector (linked, never
+  # duplicated, synchronised only when User Update is selected; an inactive one re-enabled then).
+  Scenario Outline: A returning user and a Zoom user who existed before, under every option, two cycles deep
+    Given <history>
+    And the provisioning options are User Create <create>, User Update <update>, User Disable/Delete <remove>
+    When <trigger>
+    And a provisioning cycle runs
+    Then in Zoom "<user>" is <result>
+    When a provisioning cycle runs
+    Then nothing was written to Zoom in the last cycle
+    And in Zoom "<user>" is <result>
+
+    @req:OPT-03 @req:OPT-04
+    Examples: a user who returns
+      | history                                          | trigger                                   | user  | create   | update   | remove   | result   |
+      | "alice" was disabled in Zoom by an earlier cycle | "alice" is enabled in the directory again | alice | selected | selected | selected | active   |
+      | "alice" was disabled in Zoom by an earlier cycle | "alice" is enabled in the directory again | alice | selected | selected | cleared  | active   |
+      | "alice" was disabled in Zoom by an earlier cycle | "alice" is enabled in the directory again | alice | selected | cleared  | selected | inactive |
+      | "alice" was disabled in Zoom by an earlier cycle | "alice" is enabled in the directory again | alice | selected | cleared  | cleared  | inactive |
+      | "alice" was disabled in Zoom by an earlier cycle | "alice" is enabled in the directory again | alice | cleared  | selected | selected | active   |
+      | "alice" was disabled in Zoom by an earlier cycle | "alice" is enabled in the directory again | alice | cleared  | selected | cleared  | active   |
+      | "alice" was disabled in Zoom by an earlier cycle | "alice" is enabled in the directory again | alice | cleared  | cleared  | selected | inactive |
+      | "alice" was disabled in Zoom by an earlier cycle | "alice" is enabled in the directory again | alice | cleared  | cleared  | cleared  | inactive |
+
+    @req:UM-01 @req:OPT-03
+    Examples: a Zoom user who existed before
+      | history                                                     | trigger                                               | user | create   | update   | remove   | result             |
+      | Zoom already has the user "carl" with the title "Old title" | "carl" joins the directory with the title "New title" | carl | selected | selected | selected | titled "New title" |
+      | Zoom already has the user "carl" with the title "Old title" | "carl" joins the directory with the title "New title" | carl | selected | selected | cleared  | titled "New title" |
+      | Zoom already has the user "carl" with the title "Old title" | "carl" joins the directory with the title "New title" | carl | selected | cleared  | selected | titled "Old title" |
+      | Zoom already has the user "carl" with the title "Old title" | "carl" joins the directory with the title "New title" | carl | selected | cleared  | cleared  | titled "Old title" |
+      | Zoom already has the user "carl" with the title "Old title" | "carl" joins the directory with the title "New title" | carl | cleared  | selected | selected | titled "New title" |
+      | Zoom already has the user "carl" with the title "Old title" | "carl" joins the directory with the title "New title" | carl | cleared  | selected | cleared  | titled "New title" |
+      | Zoom already has the user "carl" with the title "Old title" | "carl" joins the directory with the title "New title" | carl | cleared  | cleared  | selected | titled "Old title" |
+      | Zoom already has the user "carl" with the title "Old title" | "carl" joins the directory with the title "New title" | carl | cleared  | cleared  | cleared  | titled "Old title" |
+
+    @req:UM-01 @req:OPT-03 @req:OPT-04
+    Examples: an inactive Zoom user who existed before
+      | history                                                              | trigger                                               | user | create   | update   | remove   | result   |
+      | Zoom already has the inactive user "dora" with the title "Old title" | "dora" joins the directory with the title "New title" | dora | selected | selected | selected | active   |
+      | Zoom already has the inactive user "dora" with the title "Old title" | "dora" joins the directory with the title "New title" | dora | selected | selected | cleared  | active   |
+      | Zoom already has the inactive user "dora" with the title "Old title" | "dora" joins the directory with the title "New title" | dora | selected | cleared  | selected | inactive |
+      | Zoom already has the inactive user "dora" with the title "Old title" | "dora" joins the directory with the title "New title" | dora | selected | cleared  | cleared  | inactive |
+      | Zoom already has the inactive user "dora" with the title "Old title" | "dora" joins the directory with the title "New title" | dora | cleared  | selected | selected | active   |
+      | Zoom already has the inactive user "dora" with the title "Old title" | "dora" joins the directory with the title "New title" | dora | cleared  | selected | cleared  | active   |
+      | Zoom already has the inactive user "dora" with the title "Old title" | "dora" joins the directory with the title "New title" | dora | cleared  | cleared  | selected | inactive |
+      | Zoom already has the inactive user "dora" with the title "Old title" | "dora" joins the directory with the title "New title" | dora | cleared  | cleared  | cleared  | inactive |

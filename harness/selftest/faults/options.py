@@ -30,10 +30,13 @@ def _option_ignored(method: str, option: str) -> Patch:
     return apply
 
 
-for _method, _option, _requirement, _action in (("_create", "create", "OPT-02", "created"),
-                                                 ("_update", "update", "OPT-03", "updated"),
-                                                 ("_remove", "remove", "OPT-05", "disabled")):  # fmt: skip
-    fault(f"{_option}-option-ignored", _requirement, "provisioner",
+for _name, _method, _option, _requirement, _action in (
+        ("create-option-ignored", "_create", "create", "OPT-02", "created"),
+        ("update-option-ignored", "_update", "update", "OPT-03", "updated"),
+        ("update-option-ignored-on-return", "_enable", "update", "OPT-03", "re-enabled"),
+        ("update-option-ignored-on-link", "_link", "update", "OPT-03", "linked and updated"),
+        ("remove-option-ignored", "_remove", "remove", "OPT-05", "disabled")):  # fmt: skip
+    fault(_name, _requirement, "provisioner",
           f"users are {_action} with the option cleared")(_option_ignored(_method, _option))  # fmt: skip
 
 

@@ -28,6 +28,17 @@ def _first_page_only(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(ZoomClient, "iter_users", lambda self, **kwargs: itertools.islice(iter_users(self, **kwargs), SCIM_PAGE))
 
 
+@fault("inactive-existing-user-not-reenabled", "UM-01 OPT-04", "provisioner",
+       "an inactive Zoom user who existed before is linked but left inactive")  # fmt: skip
+def _inactive_link(mp: pytest.MonkeyPatch) -> None:
+    link = Provisioner._link
+
+    def as_active(self: Provisioner, plan: Any, existing: dict[str, Any], deadline: float) -> Any:
+        return link(self, plan, {**existing, "active": True}, deadline)
+
+    mp.setattr(Provisioner, "_link", as_active)
+
+
 @fault("username-mapping-fixed", "UM-02", "mapping", "Username always comes from mail")
 def _fixed_username(mp: pytest.MonkeyPatch) -> None:
     values = mapping_module.Mapping.values
