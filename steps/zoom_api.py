@@ -57,6 +57,15 @@ def faulty_creates(world: World, fault: str, times: int, when: str) -> None:
     world.zoom.inject(route="scim.users.create", times=times, applied=when == "after", **spec)
 
 
+@given(parsers.parse("Zoom holds the next user creation past the channel timeout, {when} applying it"))
+def creation_held(world: World, when: str) -> None:
+    # The channel timeout passes on Zoom's clock while the creation is held: the call times out,
+    # and no time is left to look the user up after it.
+    timeout = world.channel.settings.get("timeout", 60.0)
+    world.zoom.inject(route="scim.users.create", latency=world.zoom.seconds(2 * timeout),
+                      advance_clock=world.zoom.seconds(timeout), applied=when == "after")  # fmt: skip
+
+
 @given(parsers.parse("Zoom answers the next user creation with 429 and a Retry-After of {seconds:d} seconds as {form}"))
 def rate_limited_creates(world: World, seconds: int, form: str) -> None:
     world.zoom.inject(route="scim.users.create", status=429, retry_after=seconds, retry_after_form=form, times=1)

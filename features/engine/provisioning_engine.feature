@@ -205,6 +205,32 @@ Feature: Provisioning engine behaviours
       | times out                      |
       | drops the connection           |
 
+  # A creation that times out leaves open whether Zoom applied it, and here no time is left to look
+  # the user up: the user who is disabled before the next cycle is looked for in Zoom, disabled
+  # there if the creation landed, and nothing is created or left behind either way; re-enabled,
+  # the user is in Zoom once.
+  @req:ENG-02 @req:ENG-09 @req:UM-07 @injects-faults @in-process
+  Scenario Outline: A user whose creation timed out and who is disabled before the next cycle is disabled in Zoom if the creation landed
+    Given the channel timeout is 30 seconds
+    And Zoom holds the next user creation past the channel timeout, <when> applying it
+    And the directory has the users:
+      | user |
+      | ivy  |
+    When a provisioning cycle runs
+    Then the audit log records a failed CREATE for "ivy" naming "channel timeout"
+    When "ivy" is disabled in the directory
+    And a provisioning cycle runs
+    Then in Zoom "ivy" is <result>
+    When "ivy" is enabled in the directory again
+    And a provisioning cycle runs
+    Then in Zoom "ivy" is active
+    And Zoom holds exactly one user "ivy"
+
+    Examples:
+      | when   | result   |
+      | after  | inactive |
+      | before | absent   |
+
   @req:ENG-09 @injects-faults
   Scenario: A fault before the request lands is retried too
     Given Zoom drops the connection on the next 2 user creations, before applying them
