@@ -99,3 +99,16 @@ Feature: Supported attributes
     When a provisioning cycle runs
     Then Zoom has no user "fay"
     And the provisioner log gives the reason "User Type must be one of Basic, Licensed, On-Prem, not 'Pro'"
+
+  @req:ATTR-11
+  Scenario: A User Type changed to a value Zoom does not take is refused with a clear reason, and a valid one later is sent
+    Given the channel maps "User Type" from the directory attribute "employeeType"
+    And the directory has a user "gus" whose "employeeType" is "Licensed"
+    And a provisioning cycle has run
+    When the directory changes the "employeeType" of "gus" to "Pro"
+    And a provisioning cycle runs
+    Then the audit log records a failed UPDATE for "gus" naming "User Type must be one of Basic, Licensed, On-Prem, not 'Pro'"
+    And the Zoom user "gus" has the "User Type" "Licensed"
+    When the directory changes the "employeeType" of "gus" to "Basic"
+    And a provisioning cycle runs
+    Then the Zoom user "gus" has the "User Type" "Basic"

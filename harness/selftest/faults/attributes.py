@@ -8,6 +8,7 @@ import pytest
 
 from harness.provisioner import engine
 from harness.provisioner import mapping as mapping_module
+from harness.provisioner.engine import Provisioner
 from harness.selftest.faults.catalogue import Patch, fault
 
 
@@ -53,6 +54,18 @@ def _username_unchecked(mp: pytest.MonkeyPatch) -> None:
 def _user_type_unchecked(mp: pytest.MonkeyPatch) -> None:
     refusal = engine._refusal
     mp.setattr(engine, "_refusal", lambda values: refusal({k: v for k, v in values.items() if k != "User Type"}))
+
+
+@fault("user-type-checked-at-creation-only", "ATTR-11", "provisioner", "an invalid User Type in an update is sent")
+def _user_type_unchecked_on_update(mp: pytest.MonkeyPatch) -> None:
+    update = Provisioner._update
+
+    def unchecked(self: Provisioner, plan: Any, deadline: float) -> Any:
+        with pytest.MonkeyPatch.context() as during:
+            during.setattr(engine, "_refusal", lambda values: None)
+            return update(self, plan, deadline)
+
+    mp.setattr(Provisioner, "_update", unchecked)
 
 
 @fault("roles-all-values", "ATTR-09 LIM-04", "mapping", "every Roles value is sent")
