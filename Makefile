@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # pytest rewrote the harness's modules again: `make test` took 130-135 s instead of 98 s.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup run test lint serve mutants mutants-recheck mutants-features
+.PHONY: setup run test lint serve mutants mutants-recheck mutants-features mutants-contract
 
 setup: $(STAMP)
 
@@ -54,3 +54,9 @@ mutants-recheck: $(STAMP)
 mutants-features: $(STAMP)
 	test -d mutants || $(BIN)/python tests/mutation_recheck.py --generate
 	$(BIN)/python tests/mutation_recheck.py --features --workers 2 $(FEATURES_ARGS)
+
+# The emulator's Zoom contract (SCIM, REST v2, OAuth, rate limits, accounts' state): every mutant
+# judged by the emulator's tests and the features that run its code (docs/mutation/contract/).
+mutants-contract: $(STAMP)
+	test -d mutants || $(BIN)/python tests/mutation_recheck.py --generate
+	$(BIN)/python tests/mutation_recheck.py --contract --workers 2 $(CONTRACT_ARGS)

@@ -112,6 +112,7 @@ def enable(world: World, name: str) -> None:
 
 @when(parsers.re(rf"{q('name')} is deleted from the directory"))
 def delete(world: World, name: str) -> None:
+    world.deleted[name] = world.people.person(world.names.uid(name)).guid
     world.people.delete(world.names.uid(name))
 
 
@@ -467,7 +468,7 @@ def audit_failed_naming(world: World, event: str, name: str, text: str) -> None:
 
 
 def _audit(world: World, outcome: str, event: str, name: str):  # type: ignore[no-untyped-def]
-    guid = world.people.person(world.names.uid(name)).guid
+    guid = world.deleted.get(name) or world.people.person(world.names.uid(name)).guid
     matching = [a for a in world.channel.records.audit if a.source_id == guid and a.event_type == event]
     assert matching, [a.to_dict() for a in world.channel.records.audit]
     record = matching[-1]

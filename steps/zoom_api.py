@@ -22,9 +22,14 @@ def slow_creates(world: World, seconds: int, times: int) -> None:
     world.zoom.inject(route="scim.users.create", latency=world.zoom.seconds(seconds), times=times)
 
 
-@given(parsers.parse("Zoom answers every user creation after {seconds:d} seconds"))
-def slow_creates_until_cleared(world: World, seconds: int) -> None:
-    world.zoom.inject(route="scim.users.create", latency=world.zoom.seconds(seconds), times=None)
+#: The SCIM routes of each kind of operation, in the Gherkin's words.
+OPERATIONS = {"user creation": "scim.users.create", "user update": "scim.users.replace",
+              "deactivation": "scim.users.patch", "deletion": "scim.users.delete"}  # fmt: skip
+
+
+@given(parsers.parse("Zoom answers every {operation} after {seconds:d} seconds"))
+def slow_operations_until_cleared(world: World, operation: str, seconds: int) -> None:
+    world.zoom.inject(route=OPERATIONS[operation], latency=world.zoom.seconds(seconds), times=None)
 
 
 @given(parsers.parse("Zoom answers every user creation with status {status:d}"))
@@ -33,6 +38,7 @@ def failing_creates(world: World, status: int) -> None:
 
 
 @when("Zoom answers user creations promptly again")
+@when("Zoom answers promptly again")
 def prompt_again(world: World) -> None:
     world.zoom.clear_faults()
 

@@ -43,6 +43,30 @@ Feature: Provisioning engine behaviours
       | 60      | 90    |
       | 30      | 45    |
 
+  @req:ENG-02 @injects-faults
+  Scenario Outline: An update, a re-enable, a disable or a delete that exceeds the channel timeout is skipped and retried next cycle
+    Given the Remove User Action is "<action>"
+    And the directory has the users:
+      | user | title    |
+      | finn | Engineer |
+    And <history>
+    And the channel timeout is 30 seconds
+    And Zoom answers every <operation> after 45 seconds
+    When <trigger>
+    And a provisioning cycle runs
+    Then the audit log records a failed <event> for "finn" naming "channel timeout"
+    And in Zoom "finn" is <before>
+    When Zoom answers promptly again
+    And a provisioning cycle runs
+    Then in Zoom "finn" is <after>
+
+    Examples:
+      | action  | history                                         | operation    | trigger                                                    | event   | before             | after               |
+      | Disable | a provisioning cycle has run                    | user update  | the directory changes the "title" of "finn" to "Architect" | UPDATE  | titled "Engineer"  | titled "Architect"  |
+      | Disable | "finn" was disabled in Zoom by an earlier cycle | user update  | "finn" is enabled in the directory again                   | ENABLE  | inactive           | active              |
+      | Disable | a provisioning cycle has run                    | deactivation | "finn" is disabled in the directory                        | DISABLE | active             | inactive            |
+      | Delete  | a provisioning cycle has run                    | deletion     | "finn" is deleted from the directory                       | DELETE  | active             | absent              |
+
   @req:ENG-02 @req:ENG-08 @injects-faults
   Scenario: A Retry-After that outlasts the channel timeout skips the operation as timed out, and the next cycle creates the user
     Given the channel timeout is 30 seconds
@@ -116,6 +140,24 @@ Feature: Provisioning engine behaviours
       | target_id         |
       | is_success        |
       | non_success_cause |
+
+  @req:ENG-05
+  Scenario Outline: An update, a disable, a re-enable and a delete each write their audit record
+    Given the Remove User Action is "<action>"
+    And the directory has the users:
+      | user | title    |
+      | hugo | Engineer |
+    And <history>
+    When <trigger>
+    And a provisioning cycle runs
+    Then the audit log records a successful <event> for "hugo"
+
+    Examples:
+      | action  | history                                         | trigger                                                    | event   |
+      | Disable | a provisioning cycle has run                    | the directory changes the "title" of "hugo" to "Architect" | UPDATE  |
+      | Disable | a provisioning cycle has run                    | "hugo" is disabled in the directory                        | DISABLE |
+      | Disable | "hugo" was disabled in Zoom by an earlier cycle | "hugo" is enabled in the directory again                   | ENABLE  |
+      | Delete  | a provisioning cycle has run                    | "hugo" is deleted from the directory                       | DELETE  |
 
   @req:ENG-06
   Scenario: Each cycle writes a channel summary

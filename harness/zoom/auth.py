@@ -23,7 +23,6 @@ class IssuedToken:
     value: str = field(repr=False)
     scopes: frozenset[str]
     expires_at: float
-    api_url: str | None = None
 
 
 class ZoomS2SAuth(httpx.Auth):
@@ -111,7 +110,6 @@ class ZoomS2SAuth(httpx.Auth):
             value=body["access_token"],
             scopes=frozenset(scope.split()) if isinstance(scope, str) else frozenset(),
             expires_at=self._clock() + float(body.get("expires_in", 3600)),
-            api_url=body.get("api_url"),
         )
 
 

@@ -24,6 +24,9 @@ from harness.zoom.target import Target
 from mocks.core.client_tls import shared_tls
 
 SCIM_PAGE = 100
+#: How failures name the calls they come from, and what a 429 leaves as the last error.
+_CREATE = f"POST {USERS_PATH}"
+_RATE_LIMITED = "429 Too Many Requests"
 ExchangeHook = Callable[[httpx.Response], None]
 
 
@@ -131,8 +134,8 @@ class ZoomClient:
                     wait = self.retry.rate_limited_wait(response, attempt, self.clock())
                     if wait is None:
                         raise ZoomRequestError.from_response(response)
-                    self._wait(wait, deadline, what, attempt, "429 Too Many Requests")
-                    last = "429 Too Many Requests"
+                    self._wait(wait, deadline, what, attempt, _RATE_LIMITED)
+                    last = _RATE_LIMITED
                     continue
                 if response.status_code < 500:
                     return response
@@ -197,12 +200,12 @@ class ZoomClient:
                 if existing is not None:
                     return existing, True
                 if attempt < self.retry.attempts:
-                    self._wait(self.retry.backoff(attempt), deadline, "POST /scim2/Users", attempt, last)
+                    self._wait(self.retry.backoff(attempt), deadline, _CREATE, attempt, last)
                 continue
             if response.status_code != 201:
                 raise ZoomRequestError.from_response(response)
             return response.json(), True
-        raise RetriesExhausted("POST /scim2/Users", self.retry.attempts, last)
+        raise RetriesExhausted(_CREATE, self.retry.attempts, last)
 
     def update_user(self, user_id: str, body: dict[str, Any], *, deadline: float | None = None) -> dict[str, Any]:
         """Zoom's PUT is a partial update: only the attributes in ``body`` change."""

@@ -42,6 +42,16 @@ def _timeout_ignored(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(client_module.ZoomClient, "__init__", patient)
 
 
+@fault("timeout-for-creations-only", "ENG-02", "client", "only creations honour the channel timeout")
+def _timeout_for_creations(mp: pytest.MonkeyPatch) -> None:
+    send = client_module.ZoomClient.send
+
+    def creations_only(self: Any, method: str, path: str, *, deadline: float | None = None, **kwargs: Any) -> Any:
+        return send(self, method, path, deadline=deadline if method == "POST" else None, **kwargs)
+
+    mp.setattr(client_module.ZoomClient, "send", creations_only)
+
+
 @fault("timed-out-wait-misreported", "ENG-02", "client", "a wait past the channel timeout is reported as a Zoom error")
 def _wait_misreported(mp: pytest.MonkeyPatch) -> None:
     wait = client_module.ZoomClient._wait
