@@ -83,6 +83,15 @@ def per_second_limited_create(world: World) -> None:
     world.zoom.inject(route="scim.users.create", status=429, times=1)
 
 
+@given("Zoom answers the next user creation with 429 for its daily limit")
+def daily_limited_create(world: World) -> None:
+    # zoom-api.md §5: a daily limit's 429 says X-RateLimit-Type Daily-limit and, as Retry-After, the
+    # date of the next midnight (GMT) when calls may resume.
+    until_midnight = 86_400 - world.zoom.now() % 86_400
+    world.zoom.inject(route="scim.users.create", status=429, retry_after=until_midnight, retry_after_form="date",
+                      headers={"X-RateLimit-Type": "Daily-limit"}, times=1)  # fmt: skip
+
+
 RATE_LIMITED = r"Zoom answers the next (?P<times>\d+) calls with 429 and a Retry-After of (?P<seconds>\d+) seconds?"
 
 

@@ -33,6 +33,7 @@ Feature: Provisioning engine behaviours
       | finn |
     When a provisioning cycle runs
     Then the audit log records a failed CREATE for "finn" naming "channel timeout"
+    And the cycle ended within <timeout> seconds
     And Zoom has no user "finn"
     When Zoom answers user creations promptly again
     And a provisioning cycle runs
@@ -55,6 +56,7 @@ Feature: Provisioning engine behaviours
     When <trigger>
     And a provisioning cycle runs
     Then the audit log records a failed <event> for "finn" naming "channel timeout"
+    And the cycle ended within 30 seconds
     And in Zoom "finn" is <before>
     When Zoom answers promptly again
     And a provisioning cycle runs

@@ -34,6 +34,21 @@ Feature: Resilience of provisioning against Zoom's faults
     And the provisioner waited at least 1 second
     And every generated user is in Zoom exactly once
 
+  # The channel timeout cannot hold an operation until midnight: it fails naming Zoom's answer and
+  # stays pending, and a cycle after the limit has reset creates the user.
+  @req:ENG-08 @req:ENG-03 @injects-faults @in-process
+  Scenario: A 429 for the daily limit fails the operation at once instead of waiting until midnight
+    Given Zoom answers the next user creation with 429 for its daily limit
+    And the directory has the users:
+      | user |
+      | iris |
+    When a provisioning cycle runs
+    Then the audit log records a failed CREATE for "iris" naming "429"
+    And the cycle ended within 1 second
+    And Zoom has no user "iris"
+    When a provisioning cycle runs
+    Then Zoom holds exactly one user "iris"
+
   @req:ENG-07 @injects-faults
   Scenario: A token revoked in the middle of a cycle is renewed and nothing is lost
     Given the directory has 6 generated users

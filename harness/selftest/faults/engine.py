@@ -192,6 +192,14 @@ def _per_second_at_once(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(RetryPolicy, "rate_limited_wait", at_once)
 
 
+@fault("daily-limit-waited", "ENG-08", "client", "a daily limit's 429 is waited for until midnight")
+def _daily_waited(mp: pytest.MonkeyPatch) -> None:
+    from harness.zoom import retry
+
+    mp.setattr(RetryPolicy, "rate_limited_wait", lambda self, response, attempt, now: retry.retry_after(
+        response, now) or max(1.0, self.backoff(attempt)))  # fmt: skip
+
+
 @fault("429-gives-up", "ENG-08", "client", "a 429 fails the operation")
 def _429_fatal(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(RetryPolicy, "rate_limited_wait", lambda self, response, attempt, now: None)
