@@ -63,6 +63,11 @@ def faulty_creates(world: World, fault: str, times: int, when: str) -> None:
     world.zoom.inject(route="scim.users.create", times=times, applied=when == "after", **spec)
 
 
+@given(parsers.parse("Zoom {fault} on the next deletion, {when} applying it"))
+def faulty_deletion(world: World, fault: str, when: str) -> None:
+    world.zoom.inject(route="scim.users.delete", times=1, applied=when == "after", **_fault(world, fault))
+
+
 @given(parsers.parse("Zoom holds the next user creation past the channel timeout, {when} applying it"))
 def creation_held(world: World, when: str) -> None:
     # The channel timeout passes on Zoom's clock while the creation is held: the call times out,

@@ -63,11 +63,11 @@ Feature: Provisioning engine behaviours
     Then in Zoom "finn" is <after>
 
     Examples:
-      | action  | history                                         | operation    | trigger                                                    | event   | before             | after               |
-      | Disable | a provisioning cycle has run                    | user update  | the directory changes the "title" of "finn" to "Architect" | UPDATE  | titled "Engineer"  | titled "Architect"  |
-      | Disable | "finn" was disabled in Zoom by an earlier cycle | user update  | "finn" is enabled in the directory again                   | ENABLE  | inactive           | active              |
-      | Disable | a provisioning cycle has run                    | deactivation | "finn" is disabled in the directory                        | DISABLE | active             | inactive            |
-      | Delete  | a provisioning cycle has run                    | deletion     | "finn" is deleted from the directory                       | DELETE  | active             | absent              |
+      | action  | history                                         | operation    | trigger                                                    | event   | before            | after              |
+      | Disable | a provisioning cycle has run                    | user update  | the directory changes the "title" of "finn" to "Architect" | UPDATE  | titled "Engineer" | titled "Architect" |
+      | Disable | "finn" was disabled in Zoom by an earlier cycle | user update  | "finn" is enabled in the directory again                   | ENABLE  | inactive          | active             |
+      | Disable | a provisioning cycle has run                    | deactivation | "finn" is disabled in the directory                        | DISABLE | active            | inactive           |
+      | Delete  | a provisioning cycle has run                    | deletion     | "finn" is deleted from the directory                       | DELETE  | active            | absent             |
 
   @req:ENG-02 @req:ENG-08 @injects-faults
   Scenario: A Retry-After that outlasts the channel timeout skips the operation as timed out, and the next cycle creates the user
@@ -274,6 +274,27 @@ Feature: Provisioning engine behaviours
       | when   | result   |
       | after  | inactive |
       | before | absent   |
+
+  @req:ENG-09 @req:OPT-07 @injects-faults
+  Scenario Outline: A deletion whose answer is lost is retried, and the user is gone once
+    Given the Remove User Action is "Delete"
+    And the directory has the users:
+      | user |
+      | jude |
+    And a provisioning cycle has run
+    And Zoom <fault> on the next deletion, <when> applying it
+    When "jude" is deleted from the directory
+    And a provisioning cycle runs
+    Then the audit log records a successful DELETE for "jude"
+    And in Zoom "jude" is absent
+    When a provisioning cycle runs
+    Then nothing was written to Zoom in the last cycle
+
+    Examples:
+      | fault                | when   |
+      | drops the connection | after  |
+      | drops the connection | before |
+      | answers 503          | after  |
 
   @req:ENG-09 @injects-faults
   Scenario: A fault before the request lands is retried too

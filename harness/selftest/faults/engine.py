@@ -240,6 +240,17 @@ fault("lost-create-left-behind", "ENG-09 UM-07", "provisioner",
 )  # fmt: skip
 
 
+@fault("retried-deletion-fails-on-404", "ENG-09 OPT-07", "client",
+       "a retried deletion that finds the first one landed (404) fails")  # fmt: skip
+def _deletion_404(mp: pytest.MonkeyPatch) -> None:
+    send_json = client_module.ZoomClient.send_json
+
+    def strict(self: Any, method: str, path: str, *, expect: tuple[int, ...] = (200,), **kwargs: Any) -> Any:
+        return send_json(self, method, path, expect=(204,) if method == "DELETE" else expect, **kwargs)
+
+    mp.setattr(client_module.ZoomClient, "send_json", strict)
+
+
 @fault("retry-after-floor", "ENG-08", "client", "a 429 waits the one-second floor instead of its Retry-After")
 def _retry_floor(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(RetryPolicy, "rate_limited_wait", lambda self, response, attempt, now: max(1.0, self.backoff(attempt)))
