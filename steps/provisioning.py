@@ -81,6 +81,11 @@ def change_attribute(world: World, attribute: str, name: str, value: str) -> Non
     world.people.update(world.names.uid(name), **{attribute: value})
 
 
+@when(parsers.re(rf"the directory changes the {q('attribute')} values of {q('name')} to {q('values')}"))
+def change_values(world: World, attribute: str, name: str, values: str) -> None:
+    world.people.update(world.names.uid(name), **{attribute: [v.strip() for v in values.split(",")]})
+
+
 @when(parsers.re(rf"the directory clears the {q('attribute')} of {q('name')}"))
 def clear_attribute(world: World, attribute: str, name: str) -> None:
     world.people.update(world.names.uid(name), **{attribute: None})
@@ -507,6 +512,12 @@ def slow_calls(world: World, milliseconds: int) -> None:
 @then(parsers.parse("the most calls to Zoom in flight at once was {threads:d}"))
 def most_in_flight(world: World, threads: int) -> None:
     assert world.channel.most_in_flight == threads, world.channel.most_in_flight
+
+
+@then("the last cycle wrote no audit record")
+def no_audit(world: World) -> None:
+    cycle = world.channel.last_summary.cycle_id
+    assert not [a for a in world.channel.records.audit if a.cycle_id == cycle], world.channel.records.audit
 
 
 @then("every audit record has the fields:")

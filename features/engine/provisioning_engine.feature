@@ -179,6 +179,24 @@ Feature: Provisioning engine behaviours
       | deleted  | 0     |
       | failed   | 0     |
 
+  @req:ENG-06
+  Scenario: The channel summary counts deletions apart from disables
+    Given the Remove User Action is "Delete"
+    And the directory has the users:
+      | user |
+      | ines |
+      | jon  |
+    And a provisioning cycle has run
+    When "jon" is deleted from the directory
+    And a provisioning cycle runs
+    Then the channel summary reports:
+      | count    | value |
+      | created  | 0     |
+      | updated  | 0     |
+      | disabled | 0     |
+      | deleted  | 1     |
+      | failed   | 0     |
+
   @req:ENG-06 @injects-faults
   Scenario: The channel summary's duration is the time the cycle took
     Given Zoom answers every user creation after 3 seconds for the next 2 calls

@@ -54,6 +54,17 @@ Feature: Known limitations
     And no request sent to Zoom carried the role "Engineer"
     And the provisioner log warns in the user workflow section that "Zoom accepts a single Roles value"
 
+  @req:LIM-04
+  Scenario: An update that gives Roles several values sends only the first, and warns
+    Given the channel maps "Roles" from the directory attribute "employeeType"
+    And the directory has a user "yuri" whose "employeeType" is "Student"
+    And a provisioning cycle has run
+    When the directory changes the "employeeType" values of "yuri" to "Engineer, Manager"
+    And a provisioning cycle runs
+    Then the Zoom user "yuri" has the "Roles" "Engineer"
+    And no request sent to Zoom carried the role "Manager"
+    And the provisioner log warns in the user workflow section that "Zoom accepts a single Roles value"
+
   @req:LIM-05 @injects-faults
   Scenario Outline: Zoom refuses to disable or delete an Admin or Owner, and nothing else is lost
     Given the Remove User Action is "<action>"

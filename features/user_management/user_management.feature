@@ -92,6 +92,7 @@ Feature: User management
     When the directory changes the "description" of "pia" to "Not mapped anywhere"
     And a provisioning cycle runs
     Then nothing was written to Zoom in the last cycle
+    And the last cycle wrote no audit record
 
   @req:UM-06 @req:UM-07 @req:UM-08
   Scenario Outline: Deprovisioning follows the Remove User Action

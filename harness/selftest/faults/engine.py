@@ -13,7 +13,7 @@ from harness.provisioner import mapping as mapping_module
 from harness.provisioner.engine import Provisioner
 from harness.provisioner.records import ProvisionerRecords
 from harness.provisioner.store import SyncStore
-from harness.selftest.faults.catalogue import fault
+from harness.selftest.faults.catalogue import Patch, fault
 from harness.selftest.faults.hooks import within
 from harness.zoom import auth as auth_module
 from harness.zoom import client as client_module
@@ -127,16 +127,39 @@ def _no_audit(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(ProvisionerRecords, "write_audit", lambda self, record: None)
 
 
-@fault("summary-miscounts", "ENG-06", "provisioner", "the channel summary counts disables as updates")
-def _miscount(mp: pytest.MonkeyPatch) -> None:
-    record = Provisioner._record
+def _recorded_as(change: Callable[[Any], None]) -> Patch:
+    """Patch: each outcome is changed by ``change`` before the provisioner records it."""
 
-    def miscount(self: Provisioner, outcome: Any, cycle_id: int, summary: Any) -> None:
-        if outcome.counter == "disabled":
-            outcome.counter = "updated"
-        record(self, outcome, cycle_id, summary)
+    def apply(mp: pytest.MonkeyPatch) -> None:
+        record = Provisioner._record
 
-    mp.setattr(Provisioner, "_record", miscount)
+        def changed(self: Provisioner, outcome: Any, cycle_id: int, summary: Any) -> None:
+            change(outcome)
+            record(self, outcome, cycle_id, summary)
+
+        mp.setattr(Provisioner, "_record", changed)
+
+    return apply
+
+
+def _counted(counts: dict[str, str | None]) -> Callable[[Any], None]:
+    def recount(outcome: Any) -> None:
+        outcome.counter = counts.get(outcome.counter, outcome.counter)
+
+    return recount
+
+
+def _audited_when_nothing_sent(outcome: Any) -> None:
+    if outcome.event == "NONE" and outcome.counter is None:
+        outcome.event = "UPDATE"
+
+
+fault("summary-miscounts", "ENG-06", "provisioner", "the channel summary counts disables as updates")(
+    _recorded_as(_counted({"disabled": "updated"})))  # fmt: skip
+fault("summary-deletions-uncounted", "ENG-06", "provisioner", "the channel summary does not count deletions")(
+    _recorded_as(_counted({"deleted": None})))  # fmt: skip
+fault("unsent-change-audited", "ENG-05 UM-05", "provisioner", "a change that sends nothing is audited as an UPDATE")(
+    _recorded_as(_audited_when_nothing_sent))  # fmt: skip
 
 
 @fault("summary-without-duration", "ENG-06", "provisioner", "the channel summary's duration is always 0")

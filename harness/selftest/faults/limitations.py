@@ -59,6 +59,18 @@ def _roles_silent(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(engine, "_role_warnings", lambda values, user_name, mapping: [])
 
 
+@fault("roles-warning-at-creation-only", "LIM-04", "provisioner", "an update's extra Roles values are not warned of")
+def _roles_silent_on_update(mp: pytest.MonkeyPatch) -> None:
+    update = Provisioner._update
+
+    def silent(self: Provisioner, plan: Any, deadline: float) -> Any:
+        with pytest.MonkeyPatch.context() as during:
+            during.setattr(engine, "_role_warnings", lambda values, user_name, mapping: [])
+            return update(self, plan, deadline)
+
+    mp.setattr(Provisioner, "_update", silent)
+
+
 @fault("admin-failure-stops-cycle", "LIM-05", "provisioner", "a refused Admin deactivation stops the rest of the cycle")
 def _admin_stops(mp: pytest.MonkeyPatch) -> None:
     perform = Provisioner._perform
