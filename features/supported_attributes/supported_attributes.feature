@@ -92,6 +92,15 @@ Feature: Supported attributes
       | erik       | Username must be an email address |
       | erik@local | Username must be an email address |
 
+  @req:ATTR-01
+  Scenario: A user refused for their Username holds back no one who joins after them
+    Given the directory has a user "erik" whose "mail" is "erik@local"
+    And a provisioning cycle has run
+    When "fred" joins the directory
+    And a provisioning cycle runs
+    Then the cycle created 1, updated 0 and disabled 0 users
+    And Zoom has the user "fred"
+
   @req:ATTR-11
   Scenario: A User Type other than Basic, Licensed or On-Prem is refused with a clear reason
     Given the channel maps "User Type" from the directory attribute "employeeType"
