@@ -76,6 +76,7 @@ def directory_group(world: World, group: str, members: str) -> None:
     world.people.add_group(group, [world.names.uid(m.strip()) for m in members.split(",")])
 
 
+@given(parsers.re(rf"the directory changes the {q('attribute')} of {q('name')} to {q('value')}"))
 @when(parsers.re(rf"the directory changes the {q('attribute')} of {q('name')} to {q('value')}"))
 def change_attribute(world: World, attribute: str, name: str, value: str) -> None:
     world.people.update(world.names.uid(name), **{attribute: value})
@@ -433,6 +434,13 @@ def role_not_sent(world: World, role: str) -> None:
     for exchange in world.api.exchanges():
         if exchange.method in ("POST", "PUT", "PATCH"):
             assert role not in exchange.request_body, exchange.request_body
+
+
+@given(parsers.re(rf"an administrator makes {q('name')} a {q('kind')} user in Zoom"))
+def licensed_in_zoom(world: World, name: str, kind: str) -> None:
+    answer = world.api.scim("PUT", f"/scim2/Users/{world.api.user_id(name)}",
+                            json={"schemas": [CORE], "userType": kind})  # fmt: skip
+    assert answer.status == 200, answer
 
 
 @given(parsers.re(rf"Zoom gives {q('name')} the role {q('role')}"))

@@ -35,3 +35,21 @@ Feature: Changelog behaviours
     Then the Zoom user "cleo" is active
     And the Zoom user "cleo" has the "User Type" "Licensed"
     And re-enabling "cleo" sent Zoom one request, carrying active true and the User Type "Licensed"
+
+  # With User Type unmapped, the licence to restore is the one Zoom last answered for the user.
+  @req:CHG-02
+  Scenario: With User Type unmapped, re-enabling restores the licence Zoom last showed for the user
+    Given the directory has the users:
+      | user | title    |
+      | cleo | Engineer |
+    And a provisioning cycle has run
+    And an administrator makes "cleo" a "Licensed" user in Zoom
+    And the directory changes the "title" of "cleo" to "Lead"
+    And a provisioning cycle has run
+    And "cleo" is disabled in the directory
+    And a provisioning cycle has run
+    And the Zoom user "cleo" has the "User Type" "Basic"
+    When "cleo" is enabled in the directory again
+    And a provisioning cycle runs
+    Then the Zoom user "cleo" is active
+    And the Zoom user "cleo" has the "User Type" "Licensed"

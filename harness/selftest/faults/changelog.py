@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from harness.provisioner.engine import Provisioner
 from harness.selftest.faults.catalogue import fault
 from harness.selftest.faults.hooks import within
 from mocks.api import oauth
@@ -35,3 +36,17 @@ def _without_licence(update: Callable[..., Any]) -> Callable[..., Any]:
 fault("licence-not-restored", "CHG-02", "provisioner", "re-enabling a user sends no licence")(
     within("_enable", "update_user", _without_licence)
 )
+
+
+@fault("licence-known-from-creation-only", "CHG-02", "provisioner",
+       "the licence to restore is the one Zoom answered at creation, not since")  # fmt: skip
+def _licence_from_creation(mp: pytest.MonkeyPatch) -> None:
+    update = Provisioner._update
+
+    def keeping_licence(self: Provisioner, plan: Any, deadline: float) -> Any:
+        outcome = update(self, plan, deadline)
+        if outcome.record is not None and plan.record is not None:
+            outcome.record.licence = plan.record.licence
+        return outcome
+
+    mp.setattr(Provisioner, "_update", keeping_licence)
