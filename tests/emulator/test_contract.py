@@ -4,6 +4,10 @@ value comes from; where the reference is silent, the docstring says which infere
 
 from __future__ import annotations
 
+import pytest
+
+from mocks.api import oauth
+from mocks.state.settings import EmulatorSettings
 from tests.emulator.conftest import CORE_USER, Zoom
 
 
@@ -43,3 +47,23 @@ def test_a_put_with_active_false_deactivates_and_releases_the_licence(zoom: Zoom
     assert off["active"] is False and off["userType"] == "Basic"
     again = _put(zoom, user["id"], active=True, userType="Licensed")
     assert again["active"] is True and again["userType"] == "Licensed"
+
+
+def test_the_token_refusal_put_in_front_of_a_real_zoom_is_the_emulators_own() -> None:
+    """zoom-api.md §1.4: a wrong client gets HTTP 400 ``{"reason":"Invalid client_id or
+    client_secret","error":"invalid_client"}`` (a deleted app's credentials are unknown), and the
+    official table lists 4717 "The app has been disabled" for an app not activated or deactivated
+    (its wire shape is inferred: ``EmulatorSettings.token_errors``). The proxy answers so in front of
+    a real Zoom (``oauth.app_refusal``), exactly as the emulator's token host does."""
+    deleted, disabled = oauth.app_refusal("deleted"), oauth.app_refusal("not activated")
+    assert (deleted.status, deleted.body()) == (400, {"reason": "Invalid client_id or client_secret",
+                                                      "error": "invalid_client"})  # fmt: skip
+    assert (disabled.status, disabled.body()) == (
+        400,
+        {"reason": "The app has been disabled", "error": "invalid_client"},
+    )
+    settings = EmulatorSettings()
+    settings.token_errors = {**settings.token_errors, "app_disabled": ["invalid_grant", "Disabled here"]}
+    assert oauth.app_refusal("not activated", settings).body() == {"reason": "Disabled here", "error": "invalid_grant"}
+    with pytest.raises(ValueError, match="'not activated' or 'deleted', not 'paused'"):
+        oauth.app_refusal("paused")
