@@ -9,8 +9,9 @@ import pytest
 
 from tests.mutation_reach import Reach, function_of
 
-# mutmut's layout: the original body as ``NAME__mutmut_orig`` and each mutant beside it.
-MODULE = """\
+# mutmut's layout: the original body as ``NAME__mutmut_orig`` and each mutant beside it, the same
+# body with one change.
+ORIGINAL = """\
 def x_f__mutmut_orig(value, limit=1):
     total = 0
     if value > limit:
@@ -18,35 +19,12 @@ def x_f__mutmut_orig(value, limit=1):
     else:
         total = -value
     return total
-def x_f__mutmut_1(value, limit=1):
-    total = 0
-    if value >= limit:
-        total = value
-    else:
-        total = -value
-    return total
-def x_f__mutmut_2(value, limit=1):
-    total = 0
-    if value > limit:
-        total = None
-    else:
-        total = -value
-    return total
-def x_f__mutmut_3(value, limit=2):
-    total = 0
-    if value > limit:
-        total = value
-    else:
-        total = -value
-    return total
-def x_f__mutmut_4(value, limit=1):
-    total = 0
-    if value > limit:
-        total = value
-    else:
-        total = +value
-    return total
 """
+CHANGES = {1: ("value > limit", "value >= limit"), 2: ("total = value\n", "total = None\n"),
+           3: ("limit=1", "limit=2"), 4: ("-value", "+value")}  # fmt: skip
+MODULE = ORIGINAL + "".join(
+    ORIGINAL.replace("__mutmut_orig", f"__mutmut_{number}").replace(*change) for number, change in CHANGES.items()
+)
 
 
 @pytest.fixture
