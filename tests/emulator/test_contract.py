@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 
 from mocks.api import oauth
+from mocks.state.models import Invalid
 from mocks.state.settings import EmulatorSettings
+from mocks.state.zoom_state import ZoomState
 from tests.emulator.conftest import CORE_USER, Zoom
 
 
@@ -67,3 +69,45 @@ def test_the_token_refusal_put_in_front_of_a_real_zoom_is_the_emulators_own() ->
     assert oauth.app_refusal("not activated", settings).body() == {"reason": "Disabled here", "error": "invalid_grant"}
     with pytest.raises(ValueError, match="'not activated' or 'deleted', not 'paused'"):
         oauth.app_refusal("paused")
+
+
+def test_a_refused_admin_deletion_names_the_role(zoom: Zoom) -> None:
+    """zoom-api.md §3.8: "Admin-role users cannot be deactivated via SCIM (only Member role)"; the
+    wording of Zoom's refusal is not captured: the emulator's names the role it protects (inferred)."""
+    user = zoom.create_user("boss@example.com")
+    zoom.emulator.state.user(zoom.credentials.account_id, user["id"]).role = "Admin"
+    response = zoom.call("DELETE", f"/scim2/Users/{user['id']}")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "Zoom does not deactivate or delete users whose role is Admin."
+
+
+def test_an_app_needs_a_name_that_is_not_blank() -> None:
+    """zoom-api.md §6 (Marketplace): an app is created with its name; a blank one is refused by the
+    accounts' state itself, whichever surface (REST, control) asks."""
+    state = ZoomState()
+    account = state.create_account()
+    with pytest.raises(Invalid, match="the app needs a name"):
+        state.create_app(account.id, "   ")
+
+
+def test_an_apps_scopes_and_features_are_held_once_each() -> None:
+    """zoom-api.md §6: the Marketplace adds a scope or a feature to an app; adding one twice holds
+    it once (inferred: the Scopes tab lists each scope once)."""
+    state = ZoomState()
+    app = state.create_app(state.create_account().id, "twice")
+    state.update_app(app.id, scopes=["scim2", "user:master", "scim2"], features=["events", "events"])
+    assert (app.scopes, app.features) == (["scim2", "user:master"], ["events"])
+
+
+def test_a_deleted_apps_tokens_stop_working(zoom: Zoom) -> None:
+    """zoom-api.md §1.4: a deleted app's credentials are unknown (``invalid_client``); a token it
+    was issued before is revoked with it. zoom-api.md §1.5: "Old tokens then failed with `401
+    {"code":124,"message":"Invalid access token."}`" (inferred for deletion as for deactivation)."""
+    state = zoom.emulator.state
+    app = state.create_app(zoom.credentials.account_id, "short-lived", scopes=["scim2"])
+    state.update_app(app.id, company_name="Acme", contact_name="Dev", contact_email="dev@example.com")
+    state.activate_app(app.id)
+    token = zoom.token(zoom.emulator.credentials(app))
+    state.delete_app(app.id)
+    response = zoom.call("GET", "/scim2/Users", token=token)
+    assert (response.status_code, response.json()) == (401, {"code": 124, "message": "Invalid access token."})
