@@ -82,6 +82,14 @@ def rate_limited_creates(world: World, seconds: int, form: str) -> None:
     world.zoom.inject(route="scim.users.create", status=429, retry_after=seconds, retry_after_form=form, times=1)
 
 
+@given("Zoom answers the next user creation with 429 and a Retry-After longer than the channel timeout")
+def rate_limited_past_timeout(world: World) -> None:
+    # Four channel timeouts on this target's time scale: a Retry-After to give up on, not to wait for.
+    seconds = world.zoom.seconds(4 * world.channel.settings.get("timeout", 60.0))
+    world.zoom.inject(route="scim.users.create", status=429, retry_after=seconds, retry_after_form="seconds", times=1,
+                      waited=False)  # fmt: skip
+
+
 @given("Zoom answers the next user creation with 429 for its per-second limit, without a Retry-After")
 def per_second_limited_create(world: World) -> None:
     # zoom-api.md §5.2: Zoom does not always send Retry-After; a per-second (QPS) limit turns within a second.

@@ -179,12 +179,14 @@ class ZoomSide:
             raise NeedsEmulator("this step needs the emulator's control surface")
         return self.control
 
-    def inject(self, **fault: Any) -> None:
+    def inject(self, *, waited: bool = True, **fault: Any) -> None:
         """Put a fault between the system under test and Zoom: in the emulator, or in the proxy
-        in front of a real Zoom (the fault changes the answer; Zoom's state stays real)."""
+        in front of a real Zoom (the fault changes the answer; Zoom's state stays real). A
+        Retry-After the system must not wait for (``waited=False``: one past the channel timeout)
+        does not lengthen the timeout the channel gets for the real waits it must make."""
         self._fault_surface("injecting a fault").inject(**fault)
         self.faults_injected = True
-        if self.scaled and fault.get("retry_after"):
+        if self.scaled and fault.get("retry_after") and waited:
             # A date is whole seconds, rounded up: up to a second more than asked, per hit.
             self.real_waits += (fault["retry_after"] + 1) * (fault.get("times") or 1)
 
