@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 
 from mocks.api import oauth
+from mocks.core.errors import ZoomAPIError
 from mocks.state.models import Invalid
+from mocks.state.ratelimit import HEAVY, LIGHT, PER_SECOND_MESSAGE, RESOURCE_INTENSIVE, RateLimiter
 from mocks.state.settings import EmulatorSettings
 from mocks.state.zoom_state import ZoomState
 from tests.emulator.conftest import CORE_USER, Zoom
@@ -111,3 +113,46 @@ def test_a_deleted_apps_tokens_stop_working(zoom: Zoom) -> None:
     state.delete_app(app.id)
     response = zoom.call("GET", "/scim2/Users", token=token)
     assert (response.status_code, response.json()) == (401, {"code": 124, "message": "Invalid access token."})
+
+
+# -- rate limits (zoom-api.md §5) ---------------------------------------------------------------
+
+
+def test_a_heavy_call_reports_the_shared_daily_counter() -> None:
+    """zoom-api.md §5.1: "| Heavy | ... | 40 req/s, daily 60,000 shared |" (Business), the daily
+    budget "shared by Heavy + Resource-intensive"; §5.2: normal responses carry
+    ``X-RateLimit-Category``, ``X-RateLimit-Limit`` and ``X-RateLimit-Remaining`` ("daily counters
+    in observed captures")."""
+    limiter = RateLimiter()
+    first = limiter.take("acct", "Business", HEAVY, 1_000.0)
+    assert first == {"X-RateLimit-Category": "Heavy", "X-RateLimit-Limit": "60000", "X-RateLimit-Remaining": "59999"}
+    shared = limiter.take("acct", "Business", RESOURCE_INTENSIVE, 1_000.5)
+    assert shared == {"X-RateLimit-Category": "Resource-intensive", "X-RateLimit-Limit": "60000",
+                      "X-RateLimit-Remaining": "59998"}  # fmt: skip
+
+
+def test_the_daily_counter_starts_again_at_midnight_gmt() -> None:
+    """zoom-api.md §5.2: a daily limit's ``Retry-After`` is the next midnight (``2020-05-31T00:00:00Z``):
+    calls count again from zero after it."""
+    limiter = RateLimiter()
+    limiter.take("acct", "Business", HEAVY, 86_399.5)
+    assert limiter.take("acct", "Business", HEAVY, 86_400.5)["X-RateLimit-Remaining"] == "59999"
+
+
+def test_a_plan_the_table_does_not_name_gets_business_limits() -> None:
+    """zoom-api.md §5.1 gives Pro and Business+ figures; a plan it does not name is taken as
+    Business+ (inferred: the provisioning accounts are Business or above)."""
+    assert RateLimiter().take("acct", "Partner", LIGHT, 5.0)["X-RateLimit-Limit"] == "80"
+
+
+def test_the_per_second_429_names_its_category_type_and_limit() -> None:
+    """zoom-api.md §5.2: "On 429: `X-RateLimit-Category`, `X-RateLimit-Type` (`QPS` or
+    `Daily-limit`), `X-RateLimit-Limit`, `X-RateLimit-Remaining`"; Light on Business is 80 req/s (§5.1)."""
+    limiter = RateLimiter()
+    for _ in range(80):
+        limiter.take("acct", "Business", LIGHT, 7.25)
+    with pytest.raises(ZoomAPIError) as refused:
+        limiter.take("acct", "Business", LIGHT, 7.75)
+    assert (refused.value.status, refused.value.body()["message"]) == (429, PER_SECOND_MESSAGE)
+    assert refused.value.headers() == {"X-RateLimit-Category": "Light", "X-RateLimit-Limit": "80",
+                                     "X-RateLimit-Remaining": "0", "X-RateLimit-Type": "QPS"}  # fmt: skip
