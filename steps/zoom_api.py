@@ -102,7 +102,7 @@ def daily_limited_create(world: World) -> None:
     # date of the next midnight (GMT) when calls may resume.
     until_midnight = 86_400 - world.zoom.now() % 86_400
     world.zoom.inject(route="scim.users.create", status=429, retry_after=until_midnight, retry_after_form="date",
-                      headers={"X-RateLimit-Type": "Daily-limit"}, times=1)  # fmt: skip
+                      headers={"X-RateLimit-Type": "Daily-limit"}, times=1, waited=False)  # fmt: skip
 
 
 RATE_LIMITED = r"Zoom answers the next (?P<times>\d+) calls with 429 and a Retry-After of (?P<seconds>\d+) seconds?"

@@ -36,7 +36,7 @@ Feature: Resilience of provisioning against Zoom's faults
 
   # The channel timeout cannot hold an operation until midnight: it fails naming Zoom's answer and
   # stays pending, and a cycle after the limit has reset creates the user.
-  @req:ENG-08 @req:ENG-03 @injects-faults @in-process
+  @req:ENG-08 @req:ENG-03 @injects-faults
   Scenario: A 429 for the daily limit fails the operation at once instead of waiting until midnight
     Given Zoom answers the next user creation with 429 for its daily limit
     And the directory has the users:

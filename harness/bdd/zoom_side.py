@@ -159,11 +159,6 @@ class ZoomSide:
         """A duration from a scenario, as this target lives it (scaled where waits are real)."""
         return value * self.time_scale
 
-    @property
-    def shared_clock(self) -> bool:
-        """The client shares the clock of what answers it: a duration on it is exact."""
-        return self._clock is not None
-
     def now(self) -> float:
         """The client side's clock: the in-process emulator's or proxy's, the wall clock otherwise."""
         clock = self._clock

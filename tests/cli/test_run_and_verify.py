@@ -137,10 +137,11 @@ def test_a_remote_zoom_run_certifies_cleans_up_records_replays_and_leaks_no_secr
     assert {n["reason"].split(" (")[0] for r in partial for n in r["not_run"]} <= reasons
     places = {r["id"]: r["certified_on"] for r in report["requirements"]}
     faulted = {i for i, place in places.items() if place == "real account, injected faults"}
-    assert {"ENG-02", "ENG-08", "LIM-05"} <= faulted, faulted
-    # Met through the proxy's faults, but one scenario needs the emulator: partial, not certified.
+    assert {"ENG-08", "LIM-05"} <= faulted, faulted
+    # Met through the proxy's faults, but one scenario needs the emulator (ENG-02: a creation held
+    # past the channel timeout on Zoom's clock): partial, not certified.
     statuses = {r["id"]: r["status"] for r in report["requirements"]}
-    assert {statuses[i] for i in ("CONN-05", "CONN-06", "CONN-07")} == {"partial"}, statuses
+    assert {statuses[i] for i in ("CONN-05", "CONN-06", "CONN-07", "ENG-02")} == {"partial"}, statuses
     setup = [f"APP-{n:02d}" for n in range(7, 14)]
     assert all(places[i] == "real account" for i in setup if statuses[i] == "passed"), places
     assert {statuses[i] for i in setup} <= {"passed", "partial"}, statuses
