@@ -22,7 +22,8 @@ class Reach:
     functions: dict[str, list[str]]
     #: mutants/ file (relative) -> line -> the tests that run it.
     lines: dict[str, dict[int, list[str]]]
-    _trees: dict[str, dict[str, ast.FunctionDef | ast.AsyncFunctionDef]] = field(default_factory=dict)
+    #: mutants/ file -> its lines and its functions by name, read once (a run asks for every mutant).
+    _files: dict[str, tuple[list[str], dict[str, ast.FunctionDef | ast.AsyncFunctionDef]]] = field(default_factory=dict)
 
     def tests_for(self, mutants: Path, name: str) -> list[str]:
         """The tests that run what the mutant ``name`` changes (none: nothing runs it)."""
@@ -42,16 +43,15 @@ class Reach:
     def _changed_lines(self, mutants: Path, path: str, mangled: str, mutant: str) -> range | None:
         """The lines of the original's statement the mutant changes; None where it is the signature
         (or the change cannot be placed), which the function's callers judge."""
-        functions = self._trees.get(path)
-        if functions is None:
-            tree = ast.parse((mutants / path).read_text(encoding="utf-8"))
-            functions = self._trees[path] = {
-                node.name: node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-            }
+        if path not in self._files:
+            text = (mutants / path).read_text(encoding="utf-8")
+            nodes = ast.walk(ast.parse(text))
+            functions = {n.name: n for n in nodes if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+            self._files[path] = (text.splitlines(), functions)
+        source, functions = self._files[path]
         original, changed = functions.get(f"{mangled}__mutmut_orig"), functions.get(mutant)
         if original is None or changed is None or len(original.body) != len(changed.body):
             return None
-        source = (mutants / path).read_text(encoding="utf-8").splitlines()
         before = source[original.body[0].lineno - 1 : original.end_lineno]
         after = source[changed.body[0].lineno - 1 : changed.end_lineno]
         if len(before) != len(after):
