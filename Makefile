@@ -56,7 +56,7 @@ mutants-features: $(STAMP)
 	$(BIN)/python tests/mutation_recheck.py --features --workers 2 $(FEATURES_ARGS)
 
 # The emulator's Zoom contract (SCIM, REST v2, OAuth, rate limits, accounts' state): every mutant
-# judged by the emulator's tests and the features that run its code (docs/mutation/contract/).
+# judged by the emulator's own tests, each by those that run what it changes (docs/mutation/contract/).
 mutants-contract: $(STAMP)
 	test -d mutants || $(BIN)/python tests/mutation_recheck.py --generate
 	$(BIN)/python tests/mutation_recheck.py --contract --workers 2 $(CONTRACT_ARGS)

@@ -241,5 +241,6 @@ USER_FIELDS: dict[str, type | tuple[type, ...]] = {
 
 def check_email(value: str, field_name: str) -> None:
     local, _, domain = value.partition("@")
-    if not local or "." not in domain or " " in value or domain.startswith(".") or domain.endswith("."):
+    malformed = "@" in domain or "." not in domain or domain.startswith(".") or domain.endswith(".")
+    if not local or malformed or " " in value:
         raise Invalid(f"{field_name} must be an email address", (field_name,))

@@ -88,8 +88,9 @@ def test_an_app_needs_a_name_that_is_not_blank() -> None:
     accounts' state itself, whichever surface (REST, control) asks."""
     state = ZoomState()
     account = state.create_account()
-    with pytest.raises(Invalid, match="the app needs a name"):
+    with pytest.raises(Invalid) as refused:
         state.create_app(account.id, "   ")
+    assert (str(refused.value), refused.value.fields) == ("the app needs a name", ("app_name",))
 
 
 def test_an_apps_scopes_and_features_are_held_once_each() -> None:
