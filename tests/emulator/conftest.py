@@ -17,6 +17,16 @@ from mocks.proxy.zoom_proxy import ZoomProxy
 from mocks.serving.server import ServedEmulator
 
 CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+#: A Server-to-Server app as the Marketplace's master API creates it (zoom-api.md §6.1's create body).
+S2S_APP = {
+    "app_name": "provisioning-test",
+    "app_type": "s2s_oauth",
+    "company_name": "Acme",
+    "contact_name": "Dev Person",
+    "contact_email": "dev@example.com",
+    "scopes": ["scim2"],
+    "active": True,
+}
 
 
 @dataclass

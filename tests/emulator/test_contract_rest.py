@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.emulator.conftest import CORE_USER, Zoom
+from tests.emulator.conftest import CORE_USER, S2S_APP, Zoom
 
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 ZOOM_LOGIN = "urn:us:zoom:scim:schemas:extension:1.0:ZoomUser"
@@ -117,15 +117,7 @@ def test_an_app_document_carries_what_it_was_created_with(zoom: Zoom) -> None:
     at = _frozen_at(zoom)
     admin = zoom.emulator.ready_account(domain="doc.example", scopes=MARKETPLACE_SCOPES)
     token = zoom.token(admin)
-    body = {
-        "app_name": "provisioning-test",
-        "app_type": "s2s_oauth",
-        "company_name": "Acme",
-        "contact_name": "Dev Person",
-        "contact_email": "dev@example.com",
-        "scopes": ["scim2"],
-        "active": True,
-    }
+    body = S2S_APP
     created = zoom.call("POST", f"/v2/accounts/{admin.account_id}/marketplace/apps", token=token, json=body).json()
     app = zoom.emulator.state.app(created["app_id"])
     expected = {

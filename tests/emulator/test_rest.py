@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.emulator.conftest import Zoom
+from tests.emulator.conftest import S2S_APP, Zoom
 
 
 def _create(zoom: Zoom, email: str, action: str = "ssoCreate", type_: int = 1, **info) -> dict:  # type: ignore[no-untyped-def]
@@ -201,15 +201,7 @@ MARKETPLACE_SCOPES = [
 def test_marketplace_app_lifecycle(zoom: Zoom) -> None:
     admin = zoom.emulator.ready_account(domain="master.example", scopes=MARKETPLACE_SCOPES)
     token = zoom.token(admin)
-    body = {
-        "app_name": "provisioning-test",
-        "app_type": "s2s_oauth",
-        "company_name": "Acme",
-        "contact_name": "Dev Person",
-        "contact_email": "dev@example.com",
-        "scopes": ["scim2"],
-        "active": True,
-    }
+    body = S2S_APP
     created = zoom.call("POST", f"/v2/accounts/{admin.account_id}/marketplace/apps", token=token, json=body)
     assert created.status_code == 201
     app = created.json()
