@@ -293,9 +293,7 @@ Feature: Provisioning engine behaviours
       | after  | inactive |
       | before | absent   |
 
-  # Emulator only: a recording of a run on a real account replays each exchange alone, and the 404 of
-  # a retried deletion depends on the lost one before it (the replay would report it as drift).
-  @req:ENG-09 @req:OPT-07 @injects-faults @emulator-only
+  @req:ENG-09 @req:OPT-07 @injects-faults
   Scenario Outline: A deletion whose answer is lost is retried, and the user is gone once
     Given the Remove User Action is "Delete"
     And the directory has the users:

@@ -177,13 +177,13 @@ class ZoomProxy(Mounted):
     def _faulted(self, request: WireRequest, host: str, route: str, label: str | None, fault: Fault) -> Outcome:
         if fault.drop:
             if fault.applied:
-                self._forward(request, host, label)
+                self._landed(request, host, label)
             self.journal.record(self.clock.now(), request, None, route, "fault: dropped")
             self.injected += 1
             return Outcome(None, delay=fault.latency, drop=True)
         if fault.status is not None:
             if fault.applied:
-                self._forward(request, host, label)  # the call lands at Zoom, then the answer is lost
+                self._landed(request, host, label)  # the call lands at Zoom, then the answer is lost
             reply = Reply(fault.status, fault.response_body(), fault.response_headers(self.clock.now()))
             response = render(reply)
             self.journal.record(self.clock.now(), request, response, route, f"fault: status {fault.status}")
@@ -208,14 +208,21 @@ class ZoomProxy(Mounted):
         note: str = "",
     ) -> Answer:
         """Forward one call and answer with Zoom's answer (a fault may rewrite a token answer)."""
-        response = self._forward(request, host, label)
-        if self.on_exchange is not None:  # what Zoom answered, before a fault rewrites it
-            self.on_exchange(to_httpx(response, request_to_httpx(request)))
+        response = self._landed(request, host, label)
         if host == "token" and response.status == 200:
             self._seen_token_answer(response)
         if fault is not None:
             response = fault.rewrite(response)
         self.journal.record(self.clock.now(), request, response, route, note)
+        return response
+
+    def _landed(self, request: WireRequest, host: str, label: str | None) -> Answer:
+        """Forward one call and tell ``on_exchange`` what Zoom answered, before a fault rewrites or
+        loses it: a recording holds every call that reached Zoom, so that a replay sees the deletion
+        whose answer was lost before the retry Zoom answered 404."""
+        response = self._forward(request, host, label)
+        if self.on_exchange is not None:
+            self.on_exchange(to_httpx(response, request_to_httpx(request)))
         return response
 
     def _forward(self, request: WireRequest, host: str, label: str | None) -> Answer:

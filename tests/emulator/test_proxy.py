@@ -240,11 +240,14 @@ class CountingPacer(Pacer):
 
 def test_each_call_a_fault_changes_is_journaled_counted_and_paced_as_the_call_it_was() -> None:
     """Route, note and the proxy's time in the journal; injected or forwarded in the counts; the
-    rate-limit category of the call when a fault lets it reach Zoom (applied, or delayed)."""
+    rate-limit category of the call when a fault lets it reach Zoom (applied, or delayed), and Zoom's
+    own answer to it in the recording (a call whose answer a fault loses reached Zoom all the same:
+    a replay must see it before the retry)."""
     zoom = ZoomEmulator()
     credentials = zoom.ready_account()
     pacer = CountingPacer()
-    proxy = ZoomProxy(transport=zoom.transport(), pacer=pacer)
+    recorded: list[httpx.Response] = []
+    proxy = ZoomProxy(transport=zoom.transport(), pacer=pacer, on_exchange=recorded.append)
     proxy.clock.freeze()
     with httpx.Client(transport=proxy.transport(), timeout=5) as http:
         token = _token(http, zoom.token_url, credentials)
@@ -258,7 +261,7 @@ def test_each_call_a_fault_changes_is_journaled_counted_and_paced_as_the_call_it
             ({"invalidate_tokens": True}, "proxy: a token revoked by a fault", 401, 1, 0),
         ]
         for number, (fault, note, status, injected, forwarded) in enumerate(steps):
-            before = (proxy.injected, proxy.forwarded, len(pacer.categories))
+            before = (proxy.injected, proxy.forwarded, len(pacer.categories), len(recorded))
             proxy.clock.advance(10)
             proxy.inject(route="scim.users.create", **fault)
             with contextlib.suppress(httpx.TransportError):
@@ -269,6 +272,7 @@ def test_each_call_a_fault_changes_is_journaled_counted_and_paced_as_the_call_it
             assert (proxy.injected - before[0], proxy.forwarded - before[1]) == (injected, forwarded), fault
             # The emulator's label for a SCIM user write (zoom-api.md §5: get/put/patch/delete are Light).
             assert pacer.categories[before[2] :] == ["Light"] * forwarded, fault
+            assert [r.status_code for r in recorded[before[3] :]] == [201] * forwarded, fault
     assert proxy.describe()["injected"] == 5 and proxy.describe()["forwarded"] == 5  # with the token call
 
 
