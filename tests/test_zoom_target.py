@@ -63,7 +63,7 @@ def test_the_guard_refuses_writes_to_users_the_run_did_not_create(tmp_path: Path
     from harness.zoom.client import ZoomClient
 
     client = ZoomClient(Target(**credentials.to_dict()), transport=GuardedTransport(emulator.transport(), ledger))
-    mine, _ = client.create_user({"schemas": [CORE], "userName": "mine@example.com"})
+    mine = client.create_user({"schemas": [CORE], "userName": "mine@example.com"})
     assert mine["id"] in ledger
     client.set_active(mine["id"], False)
     for write in (

@@ -64,7 +64,7 @@ class ZoomApi:
     def seed_user(self, name: str, /, **attributes: Any) -> dict[str, Any]:
         """A user created in Zoom directly, as if someone had made it before the connector."""
         body = {"schemas": [CORE_USER], "userName": self.names.email(name), **attributes}
-        user, _ = self.zoom.client.create_user(body)
+        user = self.zoom.client.create_user(body)
         self.seeded[name] = user["id"]
         return user
 

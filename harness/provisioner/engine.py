@@ -303,7 +303,7 @@ class Provisioner:
         warnings = _role_warnings(plan.values, user_name, self.channel.mapping)
         body = scim_body(plan.values, user_name=user_name)
         try:
-            created, _ = self.client.create_user(body, deadline=deadline)
+            created = self.client.create_user(body, deadline=deadline)
         except ZoomRequestError as error:
             if error.status != 409:
                 raise

@@ -184,8 +184,8 @@ class ZoomClient:
             if not resources or start > int(page.get("totalResults", 0)):
                 return
 
-    def create_user(self, body: dict[str, Any], *, deadline: float | None = None) -> tuple[dict[str, Any], bool]:
-        """Create a SCIM user; returns it and whether this call created it.
+    def create_user(self, body: dict[str, Any], *, deadline: float | None = None) -> dict[str, Any]:
+        """Create a SCIM user; returns it.
 
         A 409 raises :class:`ZoomRequestError` (the caller decides to link). After an ambiguous
         failure the user is looked up first, and adopted if the lost answer had created it.
@@ -198,13 +198,13 @@ class ZoomClient:
                 last = failure.last
                 existing = self.find_user(body["userName"], deadline=deadline)
                 if existing is not None:
-                    return existing, True
+                    return existing
                 if attempt < self.retry.attempts:
                     self._wait(self.retry.backoff(attempt), deadline, _CREATE, attempt, last)
                 continue
             if response.status_code != 201:
                 raise ZoomRequestError.from_response(response)
-            return response.json(), True
+            return response.json()
         raise RetriesExhausted(_CREATE, self.retry.attempts, last)
 
     def update_user(self, user_id: str, body: dict[str, Any], *, deadline: float | None = None) -> dict[str, Any]:

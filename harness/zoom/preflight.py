@@ -140,7 +140,7 @@ def probe_user(client: ZoomClient, domain: str) -> list[Check]:
             "name": {"givenName": "Zoom Harness", "familyName": "Probe"}}  # fmt: skip
     checks: list[Check] = []
     try:
-        created, _ = client.create_user(body)
+        created = client.create_user(body)
     except (ZoomError, httpx.HTTPError) as error:
         return [Check("probe create", False, f"creating {user_name} failed: {error}",
                       "The app needs scim2 and the account must allow SCIM provisioning for this domain.")]  # fmt: skip

@@ -37,7 +37,7 @@ def recording(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
         recorder = Recorder(folder, token_url=target.token_url, api_base_url=target.api_base_url)
         with ZoomClient(target, on_exchange=recorder.record) as client:
             enterprise = {"department": "R&D", "organization": "Acme"}
-            ada, _ = client.create_user({"schemas": [CORE, ENTERPRISE_USER], "userName": "ada@drift.example",
+            ada = client.create_user({"schemas": [CORE, ENTERPRISE_USER], "userName": "ada@drift.example",
                                          "name": {"givenName": "Ada", "familyName": "Byron"},
                                          ENTERPRISE_USER: enterprise})  # fmt: skip
             assert client.find_user("ada@drift.example") is not None

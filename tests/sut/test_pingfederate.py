@@ -156,7 +156,7 @@ def test_a_cycle_through_the_served_proxy_is_counted_from_its_journal() -> None:
                                "api_base_url": served.url})  # fmt: skip
             with ZoomClient(target) as pingfederate:
                 refused = pingfederate.send("POST", "/scim2/Users", json={"schemas": [core], "userName": "r@x.org"})
-                ann, _ = pingfederate.create_user({"schemas": [core], "userName": "ann@example.com"})
+                ann = pingfederate.create_user({"schemas": [core], "userName": "ann@example.com"})
                 pingfederate.update_user(ann["id"], {"schemas": [core], "userName": "ann@example.com", "title": "T"})
                 pingfederate.set_active(ann["id"], False)
             entries = control.journal()
