@@ -224,10 +224,13 @@ def test_the_dashboard_counts_minutes_days_and_the_create_users_cap_on_their_own
     limiter = RateLimiter()
     limiter.take("biz", "Business", RESOURCE_INTENSIVE, day_five)
     limiter.take_daily("pro", "create-users", 1_500, LIGHT, day_five)
-    counted = limiter.counters({"biz": "Business", "pro": "Pro"}, day_five + 3)
+    limiter.take_daily("partner", "create-users", 10_000, LIGHT, day_five)
+    counted = limiter.counters({"biz": "Business", "pro": "Pro", "partner": "Partner"}, day_five + 3)
     assert counted == [
         {"account_id": "biz", "category": "Heavy", "window": "day", "used": 1, "limit": 60_000},
         {"account_id": "biz", "category": "Resource-intensive", "window": "minute", "used": 1, "limit": 20},
+        # A plan the table does not name is read as Business+ (10,000/day), as its labels' limits are.
+        {"account_id": "partner", "category": "create-users", "window": "day", "used": 1, "limit": 10_000},
         {"account_id": "pro", "category": "create-users", "window": "day", "used": 1, "limit": 1_500},
     ]
 
