@@ -72,7 +72,7 @@ def faulty_deletion(world: World, fault: str, when: str) -> None:
 def creation_held(world: World, when: str) -> None:
     # The channel timeout passes on Zoom's clock while the creation is held: the call times out,
     # and no time is left to look the user up after it.
-    timeout = world.channel.settings.get("timeout", 60.0)
+    timeout = world.channel.timeout
     world.zoom.inject(route="scim.users.create", latency=world.zoom.seconds(2 * timeout),
                       advance_clock=world.zoom.seconds(timeout), applied=when == "after")  # fmt: skip
 
@@ -85,7 +85,7 @@ def rate_limited_creates(world: World, seconds: int, form: str) -> None:
 @given("Zoom answers the next user creation with 429 and a Retry-After longer than the channel timeout")
 def rate_limited_past_timeout(world: World) -> None:
     # Four channel timeouts on this target's time scale: a Retry-After to give up on, not to wait for.
-    seconds = world.zoom.seconds(4 * world.channel.settings.get("timeout", 60.0))
+    seconds = world.zoom.seconds(4 * world.channel.timeout)
     world.zoom.inject(route="scim.users.create", status=429, retry_after=seconds, retry_after_form="seconds", times=1,
                       waited=False)  # fmt: skip
 

@@ -142,6 +142,12 @@ class ChannelUnderTest:
         self.settings.update(settings)
         self._changed()
 
+    @property
+    def timeout(self) -> float:
+        """The channel timeout the steps set, else the connector's default, as a scenario states it
+        (not yet on the target's time scale)."""
+        return float(self.settings.get("timeout", Channel.timeout))
+
     def hold_calls(self, seconds: float) -> None:
         """Every call to Zoom stays in flight this long (real seconds)."""
         self.call_hold = seconds

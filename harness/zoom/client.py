@@ -185,7 +185,7 @@ class ZoomClient:
                 return
 
     def create_user(self, body: dict[str, Any], *, deadline: float | None = None) -> dict[str, Any]:
-        """Create a SCIM user; returns it.
+        """Create a SCIM user and return it.
 
         A 409 raises :class:`ZoomRequestError` (the caller decides to link). After an ambiguous
         failure the user is looked up first, and adopted if the lost answer had created it.

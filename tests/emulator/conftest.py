@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -62,6 +63,12 @@ class Zoom:
         token = self.emulator.control_guard.token
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return self.http.request(method, f"{self.api}/_emulator{path}", headers=headers, **kwargs)
+
+    def frozen_instant(self) -> str:
+        """Freezes the emulator's clock; the instant as Zoom writes it (``2019-06-01T07:58:03Z``,
+        zoom-api.md §4.1), computed here rather than by the emulator's own formatting."""
+        self.emulator.clock.freeze()
+        return datetime.fromtimestamp(int(self.emulator.clock.now()), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def create_user(self, user_name: str, token: str | None = None, **attributes: Any) -> dict[str, Any]:
         body = {"schemas": [CORE_USER], "userName": user_name, **attributes}

@@ -4,20 +4,13 @@ run (``make mutants-contract``) found it unpinned. Each docstring quotes ``../sh
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
+from mocks.api.scim_render import ENTERPRISE_USER as ENTERPRISE
+from mocks.api.scim_render import ZOOM_LOGIN
 from tests.emulator.conftest import CORE_USER, S2S_APP, Zoom
 
-ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
-ZOOM_LOGIN = "urn:us:zoom:scim:schemas:extension:1.0:ZoomUser"
 MARKETPLACE_SCOPES = ["marketplace:write:app:master", "marketplace:read:app", "marketplace:write:app"]
-
-
-def _frozen_at(zoom: Zoom) -> str:
-    """Freezes the emulator's clock; the instant as Zoom writes it (``2019-06-01T07:58:03Z``, §4.1)."""
-    zoom.emulator.clock.freeze()
-    return datetime.fromtimestamp(int(zoom.emulator.clock.now()), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def test_a_rest_user_carries_every_field_zoom_documents_with_its_value(zoom: Zoom) -> None:
@@ -27,7 +20,7 @@ def test_a_rest_user_carries_every_field_zoom_documents_with_its_value(zoom: Zoo
     ``"verified": 1`` and ``created_at`` equal to ``user_created_at``. The login types are Zoom's codes
     100 (work email) and 101 (SSO) (inferred from the login the SCIM ``loginType`` names); a phone
     number without a type is a work number (RFC 7643 §4.1.2 lists "work" first; inferred)."""
-    at = _frozen_at(zoom)
+    at = zoom.frozen_instant()
     body = {
         "schemas": [CORE_USER, ENTERPRISE, ZOOM_LOGIN],
         "userName": "full@example.com",
@@ -114,7 +107,7 @@ def test_an_app_document_carries_what_it_was_created_with(zoom: Zoom) -> None:
     contact_email, scopes, active``; the response ``created_at, app_id, app_name, app_type, scopes,
     production_credentials{client_id, client_secret}``; §6.2: Get app "has ``app_status``". A get
     leaves the secret out (inferred) and shows the description and contact the app was built with."""
-    at = _frozen_at(zoom)
+    at = zoom.frozen_instant()
     admin = zoom.emulator.ready_account(domain="doc.example", scopes=MARKETPLACE_SCOPES)
     token = zoom.token(admin)
     body = S2S_APP

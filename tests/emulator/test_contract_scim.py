@@ -5,17 +5,15 @@ or RFC 7643/7644; where both are silent they say which inference the test pins."
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 
+from mocks.api.scim_render import ENTERPRISE_USER as ENTERPRISE
+from mocks.api.scim_render import ZOOM_LOGIN
+from mocks.core.errors import SCIM_ERROR_URN as ERROR
 from tests.emulator.conftest import CORE_USER, Zoom
-
-ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
-ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
-ZOOM_LOGIN = "urn:us:zoom:scim:schemas:extension:1.0:ZoomUser"
 
 
 def _refusal(response: httpx.Response, status: int, scim_type: str | None, detail: str) -> None:
@@ -136,8 +134,7 @@ def test_a_user_resource_is_rendered_as_zoom_shows_it(zoom: Zoom) -> None:
     (``resourceType``, ``location``, ``version``, ``created``, ``lastModified`` "added Dec 2023"),
     the enterprise extension and ``"urn:us:zoom:scim:schemas:extension:1.0:ZoomUser": {"loginType":
     {"workEmail": true, "sso": true}}``; a list shows each user with its own ``location``."""
-    zoom.emulator.clock.freeze()
-    at = datetime.fromtimestamp(int(zoom.emulator.clock.now()), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    at = zoom.frozen_instant()
     login = {"loginType": {"workEmail": True, "sso": False}}
     first = zoom.create_user("render@example.com", name={"givenName": "Jill", "familyName": "Chill"},
                              **{ENTERPRISE: {"department": "Developers"}, ZOOM_LOGIN: login})  # fmt: skip

@@ -11,13 +11,12 @@ import re
 import pytest
 
 from mocks.api import rest
+from mocks.api.scim_render import PATCH_OP
 from mocks.core.errors import ZoomAPIError
 from mocks.state.models import ActivationRefused, AlreadyExists, Invalid, NotFound, check_email, new_id
 from mocks.state.ratelimit import DAILY_MESSAGE, HEAVY, LIGHT, MEDIUM, RESOURCE_INTENSIVE, RateLimiter
 from mocks.state.zoom_state import ZoomState
 from tests.emulator.conftest import CORE_USER, Zoom
-
-PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 
 def test_ids_look_like_zoom_s() -> None:
